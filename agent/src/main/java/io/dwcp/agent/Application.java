@@ -1,11 +1,47 @@
 package io.dwcp.agent;
 
 import io.micronaut.runtime.Micronaut;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
+/**
+ * Entry point. {@code dwcp-agent [run]} starts the agent; {@code dwcp-agent demo} starts it with the
+ * built-in simulator and a printing reader, on a socket under the temp directory so it runs unprivileged.
+ * Startup failures (bad config, port in use, socket path not writable) print one line naming the cause
+ * and exit with status 2.
+ */
 public final class Application {
     private Application() {}
 
     public static void main(String[] args) {
-        Micronaut.run(Application.class, args);
+        Map<String, Object> props = new HashMap<>();
+        String[] rest = args;
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            rest = Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case "run" -> { }
+                case "demo" -> {
+                    props.put("dwcp.demo.enabled", "true");
+                    if (System.getProperty("dwcp.socket.path") == null && System.getenv("DWCP_SOCKET_PATH") == null) {
+                        props.put("dwcp.socket.path", System.getProperty("java.io.tmpdir") + "/dwcp-agent-demo/agent.sock");
+                    }
+                }
+                default -> {
+                    System.err.println("usage: dwcp-agent [run|demo] [--key=value ...]");
+                    System.exit(64);
+                }
+            }
+        }
+        try {
+            Micronaut.build(rest).mainClass(Application.class).properties(props).start();
+        } catch (Throwable t) {
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("dwcp-agent: startup failed: " + root.getMessage());
+            System.exit(2);
+        }
     }
 }

@@ -1,0 +1,105 @@
+package io.dwcp.agent;
+
+import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.demo.Demo;
+import io.dwcp.agent.ingest.IngestMetrics;
+import io.dwcp.agent.ingest.KernelUdpDrops;
+import io.dwcp.agent.ingest.UdpIngestServer;
+import io.dwcp.agent.pipeline.Pipeline;
+import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.agent.sink.SocketServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.env.Environment;
+import jakarta.annotation.PreDestroy;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires and owns the agent's stages: socket sink, then pipeline worker, then UDP ingest, so that by the
+ * time the first datagram is read there is somewhere for its predictions to go. Stops in reverse order:
+ * ingest first (nothing new comes in), the worker drains what is queued, the socket flushes.
+ *
+ * <p>{@code @Context}: built eagerly at startup, so a bad setting or a busy port stops the process
+ * before it reports healthy.
+ */
+@Context
+public final class AgentService {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentService.class);
+
+    private final AgentConfig config;
+    private final SocketServer socket;
+    private final Pipeline pipeline;
+    private final UdpIngestServer udp;
+    private final InetSocketAddress udpAddress;
+    private final Demo demo;
+
+    public AgentService(Environment env, MeterRegistry registry) {
+        this.config = AgentConfig.from(k -> env.getProperty(k, String.class));
+        for (Map.Entry<String, Object> e : config.describe().entrySet()) {
+            LOG.info("config {} = {}", e.getKey(), e.getValue());
+        }
+        ModelSet models = ModelSet.baselines();
+        LOG.info("models: bandwidth={} compression={} reliability={} latency={}", models.bandwidth().name(),
+                models.compression().name(), models.reliability().name(), models.latency().name());
+        IngestMetrics ingestMetrics = new IngestMetrics(registry, config.ingest().rejectLogInterval());
+        this.socket = new SocketServer(config.socket(), registry);
+        this.pipeline = new Pipeline(config, models, socket, registry);
+        socket.attach(pipeline);
+        this.udp = new UdpIngestServer(config.ingest(), pipeline, ingestMetrics);
+        socket.start();
+        pipeline.start();
+        try {
+            this.udpAddress = udp.start();
+        } catch (RuntimeException e) {
+            pipeline.close(Duration.ofSeconds(1));
+            socket.close();
+            throw e;
+        }
+        KernelUdpDrops kernel = new KernelUdpDrops(udpAddress.getPort());
+        FunctionCounter.builder("dwcp.ingest.kernel.drops", kernel, KernelUdpDrops::read)
+                .description("datagrams the kernel dropped on our UDP socket (receive buffer full), from /proc/net/udp")
+                .register(registry);
+        this.demo = config.demo().enabled() ? new Demo(config, udpAddress) : null;
+        if (demo != null) {
+            demo.start();
+        }
+        LOG.info("dwcp-agent ready: UDP {} → socket {}", udpAddress, config.socket().path());
+    }
+
+    public boolean healthy() {
+        return udp.isActive() && socket.isActive() && pipeline.isRunning();
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public InetSocketAddress udpAddress() {
+        return udpAddress;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    public SocketServer socket() {
+        return socket;
+    }
+
+    @PreDestroy
+    public void stop() {
+        LOG.info("stopping: ingest, then pipeline drain, then socket flush");
+        if (demo != null) {
+            demo.close();
+        }
+        udp.close();
+        pipeline.close(Duration.ofSeconds(5));
+        socket.close();
+        pipeline.models().close();
+    }
+}

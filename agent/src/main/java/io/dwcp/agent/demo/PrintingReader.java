@@ -1,0 +1,119 @@
+package io.dwcp.agent.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dwcp.agent.event.EventCodec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A stand-in for the Go process: connects to the agent's socket and prints what arrives, one readable
+ * line per event. Bandwidth and compression events are shown at most once per link every few seconds
+ * (they arrive per sample); anomalies are always shown. Also the reference reader in PROTOCOL.md terms:
+ * newline-delimited JSON, dispatch on {@code type}.
+ */
+public final class PrintingReader implements Runnable, AutoCloseable {
+    private final Path socketPath;
+    private final PrintStream out;
+    private final Map<String, Long> lastShown = new HashMap<>();
+    private volatile SocketChannel channel;
+    private volatile boolean closed;
+
+    public PrintingReader(Path socketPath, PrintStream out) {
+        this.socketPath = socketPath;
+        this.out = out;
+    }
+
+    @Override
+    public void run() {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel = ch;
+            ch.connect(UnixDomainSocketAddress.of(socketPath));
+            out.println("reader: connected to " + socketPath);
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                print(EventCodec.MAPPER.readTree(line));
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                out.println("reader: " + e);
+            }
+        }
+    }
+
+    private void print(JsonNode e) {
+        String type = e.path("type").asText();
+        long now = System.currentTimeMillis();
+        switch (type) {
+            case "bandwidth_prediction" -> {
+                if (throttled(type + e.path("node_id").asText() + e.path("peer_id").asText(), now)) {
+                    return;
+                }
+                out.printf(Locale.ROOT, "bandwidth   %s->%s  next %.1f Mbps  rtt %.2f ms  loss %.4f  jitter %.2f ms  conf %.2f  [%s]%n",
+                        e.path("node_id").asText(), e.path("peer_id").asText(), e.path("predicted_bandwidth_mbps").asDouble(),
+                        e.path("predicted_latency_ms").asDouble(), e.path("predicted_packet_loss").asDouble(),
+                        e.path("predicted_jitter_ms").asDouble(), e.path("confidence").asDouble(),
+                        e.path("model_version").asText());
+            }
+            case "compression_choice" -> {
+                if (throttled(type + e.path("node_id").asText() + e.path("peer_id").asText(), now)) {
+                    return;
+                }
+                out.printf(Locale.ROOT, "compression %s->%s  %s level %d  expected gain %.0f%%  [%s]%n",
+                        e.path("node_id").asText(), e.path("peer_id").asText(), e.path("codec_name").asText(),
+                        e.path("level").asInt(), 100 * e.path("expected_gain").asDouble(), e.path("model_version").asText());
+            }
+            case "anomaly" -> out.printf(Locale.ROOT, "ANOMALY     %s  %s = %.4g (expected %.4g, deviation %.1f)  %s  [%s]%n",
+                    e.path("node_id").asText(), e.path("metric_name").asText(), e.path("value").asDouble(),
+                    e.path("expected").asDouble(), e.path("deviation").asDouble(),
+                    e.path("severity").asText().toUpperCase(Locale.ROOT), e.path("model_type").asText());
+            case "latency_anomaly" -> {
+                String top = "";
+                double best = -1;
+                for (var it = e.path("contributions").fields(); it.hasNext(); ) {
+                    var f = it.next();
+                    if (f.getValue().asDouble() > best) {
+                        best = f.getValue().asDouble();
+                        top = f.getKey();
+                    }
+                }
+                out.printf(Locale.ROOT, "LATENCY     %s  error %.2f / threshold %.2f  %s  top feature %s (%.0f%%)  [%s]%n",
+                        e.path("node_id").asText(), e.path("reconstruction_error").asDouble(), e.path("threshold").asDouble(),
+                        e.path("severity").asText().toUpperCase(Locale.ROOT), top, 100 * best, e.path("model_version").asText());
+            }
+            default -> out.println(e);
+        }
+    }
+
+    private boolean throttled(String key, long now) {
+        Long last = lastShown.get(key);
+        if (last != null && now - last < 3000) {
+            return true;
+        }
+        lastShown.put(key, now);
+        return false;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        SocketChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

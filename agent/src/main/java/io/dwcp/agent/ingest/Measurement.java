@@ -1,0 +1,126 @@
+package io.dwcp.agent.ingest;
+
+import io.dwcp.models.features.Schemas;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The measurements the agent understands, their fields, units, valid ranges and defaults. Field order
+ * is the order of the values in {@link MetricRecord#values()} and follows {@link Schemas}, so the
+ * window a model reads is built without renaming anything.
+ */
+public enum Measurement {
+    /** Per link (node → peer): the NovaCron NetworkSample. */
+    LINK("dwcp_link", "link", true, List.of(
+            Field.required("bandwidth_mbps", 0, 1e7),
+            Field.required("latency_ms", 0, 1e6),
+            Field.optional("packet_loss", 0, 1, 0),
+            Field.optional("jitter_ms", 0, 1e6, 0))),
+    /** Per node: inputs of the reliability detector. */
+    RELIABILITY("dwcp_node", "node", false, List.of(
+            Field.optional("uptime_pct", 0, 100, 100),
+            Field.optional("failure_rate", 0, 1e6, 0),
+            Field.optional("packet_loss", 0, 1, 0),
+            Field.optional("retransmits", 0, 1e12, 0),
+            Field.optional("error_budget_burn_rate", 0, 1e6, 0),
+            Field.required("rtt_ms", 0, 1e6),
+            Field.required("cpu_usage", 0, 1),
+            Field.required("memory_usage", 0, 1),
+            Field.optional("error_rate", 0, 1, 0))),
+    /** Per node: the 12 consensus features of the latency autoencoder. */
+    CONSENSUS("dwcp_consensus", "consensus", false, List.of(
+            Field.required("queue_depth", 0, 1e9),
+            Field.optional("proposals_pending", 0, 1e9, 0),
+            Field.optional("proposals_committed", 0, 1e12, 0),
+            Field.required("latency_p50", 0, 1e7),
+            Field.required("latency_p95", 0, 1e7),
+            Field.required("latency_p99", 0, 1e7),
+            Field.optional("leader_changes", 0, 1e6, 0),
+            Field.optional("quorum_size", 0, 1e5, 3),
+            Field.optional("active_nodes", 0, 1e5, 3),
+            Field.categorical("network_tier", 0, Map.of("lan", 0, "wan", 1)),
+            Field.categorical("dwcp_mode", 1, Map.of("optimistic", 0, "normal", 1, "conservative", 2)),
+            Field.categorical("consensus_type", 0, Map.of("raft", 0, "pbft", 1, "hotstuff", 2)))),
+    /** Per link: context of the next transfer, input of the compression selector. */
+    TRANSFER("dwcp_transfer", "transfer", true, List.of(
+            Field.required("bandwidth_mbps", 0, 1e7),
+            Field.optional("rtt_ms", 0, 1e6, 0),
+            Field.categorical("link_type", 2, Map.of("dc", 0, "metro", 1, "wan", 2, "edge", 3)),
+            Field.required("payload_bytes", 1, 1L << 40),
+            Field.required("entropy_bits_per_byte", 0, 8),
+            Field.optional("cpu_usage", 0, 1, 0.5)));
+
+    private static final Map<String, Measurement> BY_NAME = new HashMap<>();
+
+    static {
+        for (Measurement m : values()) {
+            BY_NAME.put(m.wireName, m);
+            BY_NAME.put(m.shortName, m);
+        }
+    }
+
+    private final String wireName;
+    private final String shortName;
+    private final boolean perLink;
+    private final List<Field> fields;
+    private final Map<String, Integer> index = new HashMap<>();
+
+    Measurement(String wireName, String shortName, boolean perLink, List<Field> fields) {
+        this.wireName = wireName;
+        this.shortName = shortName;
+        this.perLink = perLink;
+        this.fields = fields;
+        for (int i = 0; i < fields.size(); i++) {
+            index.put(fields.get(i).name(), i);
+        }
+    }
+
+    /** Name on the wire: the line-protocol measurement or the JSON {@code type}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** Whether records carry a {@code peer_id} tag (link-level) or only {@code node_id}. */
+    public boolean perLink() {
+        return perLink;
+    }
+
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /** Index of a field in the value vector, or -1: unknown fields are ignored so senders can add more. */
+    public int indexOf(String field) {
+        Integer i = index.get(field);
+        return i == null ? -1 : i;
+    }
+
+    /** Accepts the wire name ({@code dwcp_link}) or the short name ({@code link}); null when unknown. */
+    public static Measurement byName(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /**
+     * One field: valid range, default when absent (NaN = required), and for categorical fields the
+     * names that map to codes (numbers are accepted as codes too).
+     */
+    public record Field(String name, double min, double max, double defaultValue, Map<String, Integer> categories) {
+        static Field required(String name, double min, double max) {
+            return new Field(name, min, max, Double.NaN, Map.of());
+        }
+
+        static Field optional(String name, double min, double max, double def) {
+            return new Field(name, min, max, def, Map.of());
+        }
+
+        static Field categorical(String name, int def, Map<String, Integer> categories) {
+            int max = categories.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            return new Field(name, 0, max, def, Map.copyOf(categories));
+        }
+
+        public boolean required() {
+            return Double.isNaN(defaultValue);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.dwcp.agent.ingest;
+
+/**
+ * One validated sample, values in {@link Measurement#fields()} order. Immutable once handed off: the
+ * decoder builds the array and never touches it again.
+ *
+ * @param peerId null for per-node measurements
+ */
+public record MetricRecord(Measurement measurement, String nodeId, String peerId, long timestampMillis,
+                           double[] values) {
+
+    /** The window key: {@code node→peer} for links, {@code node} for per-node measurements. */
+    public String key() {
+        return peerId == null ? nodeId : nodeId + "->" + peerId;
+    }
+}

@@ -1,0 +1,493 @@
+package io.dwcp.agent.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.event.Anomaly;
+import io.dwcp.agent.event.BandwidthPrediction;
+import io.dwcp.agent.event.CompressionChoice;
+import io.dwcp.agent.event.Event;
+import io.dwcp.agent.event.EventSink;
+import io.dwcp.agent.event.LatencyResult;
+import io.dwcp.agent.ingest.Measurement;
+import io.dwcp.agent.ingest.MetricRecord;
+import io.dwcp.agent.ingest.RecordQueue;
+import io.dwcp.agent.ops.RateLimitedLog;
+import io.dwcp.agent.predict.AnalyticCompressionSelector;
+import io.dwcp.agent.predict.AnomalyVerdict;
+import io.dwcp.agent.predict.BandwidthForecast;
+import io.dwcp.agent.predict.CompressionDecision;
+import io.dwcp.agent.predict.LatencyVerdict;
+import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.agent.predict.Predictor;
+import io.dwcp.agent.window.RingWindow;
+import io.dwcp.agent.window.WindowStore;
+import io.dwcp.models.features.Schemas;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The prediction worker: owns the windows, drains ingested records and client requests in batches,
+ * runs each model once per batch, and publishes events. One thread, so windows need no locks and
+ * requests see the same windows the stream does. Netty's loops only {@link #offer} and
+ * {@link #submit}, which never block: both queues are bounded and a full one is a counted drop (records)
+ * or an immediate {@code overloaded} error (requests).
+ *
+ * <p>A predictor that throws fails its batch only: the records' events are lost and counted
+ * ({@code dwcp_predictions_failed_total}), requests get an {@code inference_failed} error, and the
+ * worker goes on. Fatal errors (VirtualMachineError, LinkageError) are rethrown.
+ */
+public final class Pipeline implements RecordQueue, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** Rows of per-node reliability history the detectors judge against. */
+    public static final int RELIABILITY_HISTORY = 30;
+    private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final ArrayBlockingQueue<MetricRecord> records;
+    private final ArrayBlockingQueue<Request> requests;
+    private final int maxDrain;
+    private final WindowStore links;
+    private final WindowStore nodes;
+    private final WindowStore consensus;
+    private final EventSink sink;
+    private final AtomicReference<ModelSet> models;
+    private final Map<String, Counter> predictions = new LinkedHashMap<>();
+    private final Map<String, Counter> failures = new LinkedHashMap<>();
+    private final DistributionSummary batchSize;
+    private final Timer batchTime;
+    private final Counter requestsRejected;
+    private final RateLimitedLog failureLog;
+    private final Thread worker;
+    private volatile boolean running = true;
+    private volatile boolean idle = true;
+    private final boolean streamAllLatency;
+
+    public Pipeline(AgentConfig config, ModelSet initial, EventSink sink, MeterRegistry registry) {
+        this.records = new ArrayBlockingQueue<>(config.pipeline().queueCapacity());
+        this.requests = new ArrayBlockingQueue<>(Math.max(16, config.pipeline().maxDrain()));
+        this.maxDrain = config.pipeline().maxDrain();
+        long idleNanos = config.windows().idleEviction().toNanos();
+        this.links = new WindowStore("link", config.windows().bandwidthLength(), Schemas.BANDWIDTH.size(),
+                config.windows().maxLinks(), idleNanos, registry);
+        this.nodes = new WindowStore("node", RELIABILITY_HISTORY, Schemas.RELIABILITY.size(),
+                config.windows().maxNodes(), idleNanos, registry);
+        this.consensus = new WindowStore("consensus", config.windows().latencyLength(), Schemas.LATENCY.size(),
+                config.windows().maxNodes(), idleNanos, registry);
+        this.sink = sink;
+        this.models = new AtomicReference<>(initial);
+        this.streamAllLatency = false;
+        for (String m : List.of("bandwidth", "compression", "reliability", "latency")) {
+            predictions.put(m, Counter.builder("dwcp.predictions").tag("model", m)
+                    .description("predictions made").register(registry));
+            failures.put(m, Counter.builder("dwcp.predictions.failed").tag("model", m)
+                    .description("predictions lost to a failing model").register(registry));
+        }
+        batchSize = DistributionSummary.builder("dwcp.pipeline.batch.size").description("records per drained batch")
+                .register(registry);
+        batchTime = Timer.builder("dwcp.pipeline.batch.duration").description("time to process one batch")
+                .register(registry);
+        requestsRejected = Counter.builder("dwcp.requests.rejected").tag("reason", "overloaded")
+                .description("requests refused because the request queue was full").register(registry);
+        Gauge.builder("dwcp.pipeline.queue.depth", records, ArrayBlockingQueue::size)
+                .description("records waiting for the worker").register(registry);
+        failureLog = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
+        worker = new Thread(this::run, "dwcp-pipeline");
+        worker.setDaemon(true);
+    }
+
+    public void start() {
+        worker.start();
+    }
+
+    public ModelSet models() {
+        return models.get();
+    }
+
+    /** Swaps the model set; the old one is returned for the caller to close once no batch uses it. */
+    public ModelSet swapModels(ModelSet next) {
+        return models.getAndSet(next);
+    }
+
+    @Override
+    public boolean offer(MetricRecord record) {
+        boolean ok = records.offer(record);
+        if (ok && idle) {
+            LockSupport.unpark(worker);
+        }
+        return ok;
+    }
+
+    /** Queues a request; a full queue answers {@code overloaded} at once. */
+    public void submit(Request request) {
+        if (!running) {
+            request.reply().accept(Request.Reply.error(request.id(), "shutting_down", "agent is stopping"));
+            return;
+        }
+        if (!requests.offer(request)) {
+            requestsRejected.increment();
+            request.reply().accept(Request.Reply.error(request.id(), "overloaded", "request queue full"));
+            return;
+        }
+        LockSupport.unpark(worker);
+    }
+
+    private void run() {
+        List<MetricRecord> batch = new ArrayList<>(maxDrain);
+        List<Request> reqs = new ArrayList<>();
+        long lastSweep = System.nanoTime();
+        while (running || !records.isEmpty() || !requests.isEmpty()) {
+            batch.clear();
+            reqs.clear();
+            records.drainTo(batch, maxDrain);
+            requests.drainTo(reqs, maxDrain);
+            if (batch.isEmpty() && reqs.isEmpty()) {
+                idle = true;
+                // Re-check after publishing idle so an offer racing with us is not left waiting.
+                if (records.isEmpty() && requests.isEmpty() && running) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+                }
+                idle = false;
+            } else {
+                try {
+                    long t0 = System.nanoTime();
+                    process(batch, reqs);
+                    batchSize.record(batch.size());
+                    batchTime.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                } catch (VirtualMachineError | LinkageError fatal) {
+                    throw fatal;
+                } catch (RuntimeException e) {
+                    failureLog.warn("pipeline batch failed", String.valueOf(e));
+                    for (Request r : reqs) {
+                        r.reply().accept(Request.Reply.error(r.id(), "internal", String.valueOf(e)));
+                    }
+                }
+            }
+            long now = System.nanoTime();
+            if (now - lastSweep > SWEEP_NANOS) {
+                links.evictIdle(now);
+                nodes.evictIdle(now);
+                consensus.evictIdle(now);
+                lastSweep = now;
+            }
+        }
+        for (Request r; (r = requests.poll()) != null; ) {
+            r.reply().accept(Request.Reply.error(r.id(), "shutting_down", "agent is stopping"));
+        }
+    }
+
+    private void process(List<MetricRecord> batch, List<Request> reqs) {
+        long now = System.nanoTime();
+        ModelSet m = models.get();
+        List<MetricRecord> bwKeys = new ArrayList<>();
+        List<float[][]> bwIn = new ArrayList<>();
+        List<MetricRecord> cKeys = new ArrayList<>();
+        List<float[]> cIn = new ArrayList<>();
+        List<MetricRecord> rKeys = new ArrayList<>();
+        List<float[][]> rIn = new ArrayList<>();
+        List<MetricRecord> lKeys = new ArrayList<>();
+        List<float[][]> lIn = new ArrayList<>();
+        for (MetricRecord r : batch) {
+            switch (r.measurement()) {
+                case LINK -> {
+                    RingWindow w = links.add(r.key(), linkVector(r), r.timestampMillis(), now);
+                    if (w.full()) {
+                        bwKeys.add(r);
+                        bwIn.add(w.snapshot());
+                    }
+                }
+                case TRANSFER -> {
+                    cKeys.add(r);
+                    cIn.add(toFloats(r.values()));
+                }
+                case RELIABILITY -> {
+                    RingWindow w = nodes.add(r.key(), toFloats(r.values()), r.timestampMillis(), now);
+                    if (w.size() > ModelSet.BASELINE_MIN_HISTORY) {
+                        rKeys.add(r);
+                        rIn.add(w.snapshot());
+                    }
+                }
+                case CONSENSUS -> {
+                    RingWindow w = consensus.add(r.key(), toFloats(r.values()), r.timestampMillis(), now);
+                    if (w.full()) {
+                        lKeys.add(r);
+                        lIn.add(w.snapshot());
+                    }
+                }
+            }
+        }
+        // Requests ride in the same model calls as the stream: one batch per model per loop.
+        List<Request> bwReq = new ArrayList<>();
+        List<Request> cReq = new ArrayList<>();
+        List<Request> rReq = new ArrayList<>();
+        List<Request> lReq = new ArrayList<>();
+        List<float[][]> bwReqIn = new ArrayList<>();
+        List<float[]> cReqIn = new ArrayList<>();
+        List<float[][]> rReqIn = new ArrayList<>();
+        List<float[][]> lReqIn = new ArrayList<>();
+        for (Request q : reqs) {
+            try {
+                switch (q.method()) {
+                    case PredictBandwidth -> {
+                        bwReqIn.add(windowParam(q.params(), links, Schemas.BANDWIDTH.size(), true));
+                        bwReq.add(q);
+                    }
+                    case SelectCompression -> {
+                        cReqIn.add(vectorParam(q.params(), Schemas.COMPRESSION.size()));
+                        cReq.add(q);
+                    }
+                    case DetectAnomaly -> {
+                        rReqIn.add(anomalyParam(q.params()));
+                        rReq.add(q);
+                    }
+                    case DetectHighLatency -> {
+                        lReqIn.add(windowParam(q.params(), consensus, Schemas.LATENCY.size(), true));
+                        lReq.add(q);
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                q.reply().accept(Request.Reply.error(q.id(), "bad_request", e.getMessage()));
+            }
+        }
+        String at = Instant.now().toString();
+        run("bandwidth", m.bandwidth(), bwKeys, bwIn, bwReq, bwReqIn, (r, f) -> bandwidthEvent(r, f, m, at));
+        run("compression", m.compression(), cKeys, cIn, cReq, cReqIn, (r, d) -> compressionEvent(r, d, m, at));
+        run("reliability", m.reliability(), rKeys, rIn, rReq, rReqIn, (r, v) -> anomalyEvent(r, v, m, at));
+        run("latency", m.latency(), lKeys, lIn, lReq, lReqIn, (r, v) -> latencyEvent(r, v, m, at));
+    }
+
+    /** Stream events for anomalies only (and every latency verdict when configured); requests get everything. */
+    private <I, O> void run(String model, Predictor<I, O> p, List<MetricRecord> keys, List<I> in,
+                            List<Request> reqs, List<I> reqIn,
+                            java.util.function.BiFunction<MetricRecord, O, Event> toEvent) {
+        if (in.isEmpty() && reqIn.isEmpty()) {
+            return;
+        }
+        List<I> all = new ArrayList<>(in.size() + reqIn.size());
+        all.addAll(in);
+        all.addAll(reqIn);
+        List<O> out;
+        try {
+            out = p.predictBatch(all);
+            if (out.size() != all.size()) {
+                throw new IllegalStateException(p.name() + " returned " + out.size() + " results for " + all.size());
+            }
+        } catch (VirtualMachineError | LinkageError fatal) {
+            throw fatal;
+        } catch (RuntimeException e) {
+            failures.get(model).increment(all.size());
+            failureLog.warn("model " + model + " (" + p.name() + ") failed a batch of " + all.size(), String.valueOf(e));
+            for (Request r : reqs) {
+                r.reply().accept(Request.Reply.error(r.id(), "inference_failed", model + ": " + e.getMessage()));
+            }
+            return;
+        }
+        predictions.get(model).increment(all.size());
+        for (int i = 0; i < in.size(); i++) {
+            Event e = toEvent.apply(keys.get(i), out.get(i));
+            if (e != null && shouldStream(e)) {
+                sink.publish(e);
+            }
+        }
+        for (int i = 0; i < reqs.size(); i++) {
+            Request r = reqs.get(i);
+            Event e = toEvent.apply(null, out.get(in.size() + i));
+            r.reply().accept(Request.Reply.ok(r.id(), e));
+        }
+    }
+
+    private boolean shouldStream(Event e) {
+        if (e instanceof Anomaly a) {
+            return a.is_anomaly();
+        }
+        if (e instanceof LatencyResult l) {
+            return streamAllLatency || l.is_anomaly();
+        }
+        return true;
+    }
+
+    private static BandwidthPrediction bandwidthEvent(MetricRecord r, BandwidthForecast f, ModelSet m, String at) {
+        long validMs = 60_000;
+        return new BandwidthPrediction(r == null ? null : r.nodeId(), r == null ? null : r.peerId(),
+                f.bandwidthMbps(), f.latencyMs(), f.packetLoss(), f.jitterMs(), f.confidence(),
+                Instant.parse(at).plusMillis(validMs).toString(), m.bandwidth().name() + "/" + m.bandwidth().version(), at);
+    }
+
+    private static CompressionChoice compressionEvent(MetricRecord r, CompressionDecision d, ModelSet m, String at) {
+        return new CompressionChoice(r == null ? null : r.nodeId(), r == null ? null : r.peerId(), d.codec(),
+                AnalyticCompressionSelector.codecName(d.codec()), d.level(), d.expectedGain(), d.confidence(),
+                m.compression().name() + "/" + m.compression().version(), at);
+    }
+
+    private static Anomaly anomalyEvent(MetricRecord r, AnomalyVerdict v, ModelSet m, String at) {
+        return new Anomaly(r == null ? null : r.nodeId(), Schemas.RELIABILITY.features().get(v.feature()), v.value(),
+                v.expected(), v.deviation(), v.severity().label(), v.confidence(), v.score(), v.anomaly(),
+                m.reliability().name(), m.reliability().version(),
+                r == null ? at : Instant.ofEpochMilli(r.timestampMillis()).toString());
+    }
+
+    private static LatencyResult latencyEvent(MetricRecord r, LatencyVerdict v, ModelSet m, String at) {
+        Map<String, Double> c = new LinkedHashMap<>();
+        List<String> names = Schemas.LATENCY.features();
+        for (int i = 0; i < names.size(); i++) {
+            c.put(names.get(i), v.contributions()[i]);
+        }
+        return new LatencyResult(r == null ? null : r.nodeId(), v.anomaly(), v.error(), v.threshold(),
+                v.severity().label(), v.confidence(), c, m.latency().name() + "/" + m.latency().version(),
+                r == null ? at : Instant.ofEpochMilli(r.timestampMillis()).toString());
+    }
+
+    /** The forecaster's 6 features: the 4 measured ones plus hour of day (0..24) and day of week (0=Mon..6), UTC. */
+    static float[] linkVector(MetricRecord r) {
+        double[] v = r.values();
+        ZonedDateTime t = Instant.ofEpochMilli(r.timestampMillis()).atZone(ZoneOffset.UTC);
+        float tod = (float) (t.getHour() + t.getMinute() / 60.0 + t.getSecond() / 3600.0);
+        float dow = t.getDayOfWeek().getValue() - 1;
+        return new float[] {(float) v[0], (float) v[1], (float) v[2], (float) v[3], tod, dow};
+    }
+
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    // --- request parameters -------------------------------------------------------------------------
+
+    private float[][] windowParam(JsonNode p, WindowStore store, int features, boolean needFull) {
+        JsonNode w = p.get("window");
+        if (w != null) {
+            if (!w.isArray() || w.isEmpty()) {
+                throw new IllegalArgumentException("params.window must be a non-empty array of rows");
+            }
+            float[][] out = new float[w.size()][];
+            for (int i = 0; i < w.size(); i++) {
+                out[i] = row(w.get(i), features, "params.window[" + i + "]");
+            }
+            return out;
+        }
+        String key = keyParam(p, store == links);
+        RingWindow rw = store.get(key);
+        if (rw == null) {
+            throw new IllegalArgumentException("no window for " + key + " (send metrics first or pass params.window)");
+        }
+        if (needFull && !rw.full()) {
+            throw new IllegalArgumentException("window for " + key + " has " + rw.size() + " of " + rw.capacity()
+                    + " steps");
+        }
+        return rw.snapshot();
+    }
+
+    private float[][] anomalyParam(JsonNode p) {
+        int f = Schemas.RELIABILITY.size();
+        JsonNode w = p.get("window");
+        if (w != null) {
+            return windowParam(p, nodes, f, false);
+        }
+        JsonNode features = p.get("features");
+        if (p.hasNonNull("node_id")) {
+            RingWindow rw = nodes.get(p.get("node_id").asText());
+            float[][] hist = rw == null ? new float[0][] : rw.snapshot();
+            if (features == null) {
+                if (hist.length == 0) {
+                    throw new IllegalArgumentException("no history for node " + p.get("node_id").asText());
+                }
+                return hist;
+            }
+            float[][] out = java.util.Arrays.copyOf(hist, hist.length + 1);
+            out[hist.length] = row(features, f, "params.features");
+            return out;
+        }
+        if (features != null) {
+            return new float[][] {row(features, f, "params.features")};
+        }
+        throw new IllegalArgumentException("DetectAnomaly needs params.features, params.node_id or params.window");
+    }
+
+    private static float[] vectorParam(JsonNode p, int features) {
+        JsonNode f = p.get("features");
+        if (f == null) {
+            throw new IllegalArgumentException("params.features is required");
+        }
+        return row(f, features, "params.features");
+    }
+
+    private static String keyParam(JsonNode p, boolean link) {
+        JsonNode n = p.get("node_id");
+        if (n == null || !n.isTextual()) {
+            throw new IllegalArgumentException("params.node_id (string) or params.window is required");
+        }
+        if (!link) {
+            return n.asText();
+        }
+        JsonNode peer = p.get("peer_id");
+        if (peer == null || !peer.isTextual()) {
+            throw new IllegalArgumentException("params.peer_id (string) is required with node_id");
+        }
+        return n.asText() + "->" + peer.asText();
+    }
+
+    private static float[] row(JsonNode a, int features, String where) {
+        if (a == null || !a.isArray() || a.size() != features) {
+            throw new IllegalArgumentException(where + " must be an array of " + features + " numbers");
+        }
+        float[] out = new float[features];
+        for (int i = 0; i < features; i++) {
+            JsonNode v = a.get(i);
+            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                throw new IllegalArgumentException(where + "[" + i + "] is not a finite number");
+            }
+            out[i] = (float) v.asDouble();
+        }
+        return out;
+    }
+
+    public boolean isRunning() {
+        return running && worker.isAlive();
+    }
+
+    /** Stops taking work, finishes what is queued (bounded by {@code timeout}), fails pending requests. */
+    public void close(java.time.Duration timeout) {
+        running = false;
+        LockSupport.unpark(worker);
+        try {
+            worker.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            LOG.warn("pipeline worker did not finish within {}; {} records left unprocessed", timeout, records.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(java.time.Duration.ofSeconds(5));
+    }
+
+    /** For tests and the demo: which function maps a window store name to its size. */
+    Function<String, Integer> sizes() {
+        return n -> switch (n) {
+            case "link" -> links.size();
+            case "node" -> nodes.size();
+            default -> consensus.size();
+        };
+    }
+}

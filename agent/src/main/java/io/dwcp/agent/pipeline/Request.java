@@ -1,0 +1,27 @@
+package io.dwcp.agent.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Consumer;
+
+/**
+ * A parsed request from a socket client, answered exactly once through {@code reply} with either a
+ * result object or an error. {@code reply} is thread-safe (it hands the bytes to the client's event loop).
+ */
+public record Request(String id, Method method, JsonNode params, Consumer<Reply> reply) {
+
+    /** The inference calls of the Go interface. */
+    public enum Method {
+        PredictBandwidth, SelectCompression, DetectAnomaly, DetectHighLatency
+    }
+
+    /** Either {@code result} or {@code errorCode}/{@code message}. */
+    public record Reply(String id, Object result, String errorCode, String message) {
+        public static Reply ok(String id, Object result) {
+            return new Reply(id, result, null, null);
+        }
+
+        public static Reply error(String id, String code, String message) {
+            return new Reply(id, null, code, message);
+        }
+    }
+}

@@ -1,0 +1,366 @@
+package io.dwcp.agent.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.event.Event;
+import io.dwcp.agent.event.EventCodec;
+import io.dwcp.agent.event.EventSink;
+import io.dwcp.agent.ops.Transports;
+import io.dwcp.agent.pipeline.Pipeline;
+import io.dwcp.agent.pipeline.Request;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Unix-domain socket the Go process reads: newline-delimited JSON, the prediction stream and
+ * request/response on one connection (see agent/PROTOCOL.md). {@link #publish} is called by the pipeline
+ * worker and never blocks: each client has a bounded buffer, see {@link ClientSession}.
+ */
+public final class SocketServer implements EventSink {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
+
+    private final AgentConfig.Socket config;
+    private final SocketMetrics metrics;
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile Pipeline pipeline;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel server;
+
+    public SocketServer(AgentConfig.Socket config, MeterRegistry registry) {
+        this.config = config;
+        this.metrics = new SocketMetrics(registry);
+    }
+
+    /** Requests are answered by this pipeline; set before clients connect. */
+    public void attach(Pipeline p) {
+        this.pipeline = p;
+    }
+
+    public synchronized void start() {
+        Path path = config.path();
+        prepare(path);
+        boss = Transports.group(1, "dwcp-sock-accept");
+        workers = Transports.group(1, "dwcp-sock");
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeLowWatermark(), config.writeHighWatermark()))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (sessions.size() >= config.maxClients()) {
+                            metrics.refused.increment();
+                            LOG.warn("refusing socket client: {} clients already connected (dwcp.socket.max-clients)",
+                                    config.maxClients());
+                            ch.close();
+                            return;
+                        }
+                        ClientSession s = new ClientSession(ch, config.clientBufferEvents(), metrics);
+                        ch.pipeline().addLast(new LineBasedFrameDecoder(config.maxRequestBytes(), true, true));
+                        ch.pipeline().addLast(new ClientHandler(s));
+                    }
+                });
+        try {
+            if (Transports.epoll()) {
+                b.channel(EpollServerDomainSocketChannel.class);
+                server = b.bind(new DomainSocketAddress(path.toFile())).syncUninterruptibly().channel();
+            } else {
+                b.channel(NioServerDomainSocketChannel.class);
+                server = b.bind(UnixDomainSocketAddress.of(path)).syncUninterruptibly().channel();
+            }
+        } catch (RuntimeException e) {
+            shutdownGroups();
+            throw new IllegalStateException("cannot listen on Unix socket " + path + " (dwcp.socket.path): "
+                    + e.getMessage(), e);
+        }
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+        } catch (IOException | UnsupportedOperationException e) {
+            close();
+            throw new IllegalStateException("cannot set mode 0660 on " + path + ": " + e.getMessage(), e);
+        }
+        LOG.info("socket listening on {} (mode 0660, {})", path, Transports.name());
+    }
+
+    /** Creates the parent directory; removes a stale socket file; refuses to clobber anything else. */
+    static void prepare(Path path) {
+        Path dir = path.getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create socket directory " + dir + " (dwcp.socket.path): " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalStateException("socket directory " + dir + " is not writable (dwcp.socket.path)");
+        }
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        boolean isSocket;
+        try {
+            isSocket = "socket".equals(fileType(path));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot inspect " + path + ": " + e, e);
+        }
+        if (!isSocket) {
+            throw new IllegalStateException(path + " exists and is not a socket; refusing to replace it (dwcp.socket.path)");
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new IllegalStateException("another process is listening on " + path + " (dwcp.socket.path)");
+        } catch (IOException refused) {
+            // Nobody home: a stale file from a crashed run.
+            try {
+                Files.deleteIfExists(path);
+                LOG.info("removed stale socket file {}", path);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot remove stale socket " + path + ": " + e, e);
+            }
+        }
+    }
+
+    private static String fileType(Path p) throws IOException {
+        Object other = Files.readAttributes(p, "unix:mode", LinkOption.NOFOLLOW_LINKS).get("mode");
+        if (other instanceof Integer mode) {
+            return (mode & 0170000) == 0140000 ? "socket" : "other";
+        }
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? "file" : "other";
+    }
+
+    public boolean isActive() {
+        Channel c = server;
+        return c != null && c.isActive();
+    }
+
+    public int clients() {
+        return sessions.size();
+    }
+
+    @Override
+    public void publish(Event event) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        byte[] line = null;
+        for (ClientSession s : sessions) {
+            if (s.wants(event.type())) {
+                if (line == null) {
+                    line = EventCodec.line(event);
+                }
+                s.offer(line);
+            }
+        }
+    }
+
+    /** Flushes what clients can take within the bound, then closes. */
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            server = null;
+        }
+        for (ClientSession s : sessions) {
+            s.channel.flush();
+            s.channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        shutdownGroups();
+        try {
+            Files.deleteIfExists(config.path());
+        } catch (IOException e) {
+            LOG.warn("could not remove socket file {}: {}", config.path(), e.toString());
+        }
+    }
+
+    private void shutdownGroups() {
+        if (boss != null) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Per connection: parses request lines, tracks writability, cleans up on close. */
+    private final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        private final ClientSession session;
+
+        ClientHandler(ClientSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            sessions.add(session);
+            metrics.clients.set(sessions.size());
+            metrics.connections.increment();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            sessions.remove(session);
+            metrics.clients.set(sessions.size());
+            session.closed();
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                session.drain();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            metrics.requests.increment();
+            String text = frame.toString(StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                return;
+            }
+            JsonNode req;
+            try {
+                req = EventCodec.MAPPER.readTree(text);
+            } catch (IOException e) {
+                bad(null, "bad_request", "not JSON: " + firstLine(e.getMessage()));
+                return;
+            }
+            if (req == null || !req.isObject()) {
+                bad(null, "bad_request", "a request is a JSON object");
+                return;
+            }
+            JsonNode idNode = req.get("id");
+            String id = idNode == null || idNode.isNull() ? null : idNode.asText();
+            String method = req.path("method").asText("");
+            JsonNode params = req.path("params");
+            if (params.isMissingNode() || params.isNull()) {
+                params = EventCodec.MAPPER.createObjectNode();
+            }
+            if (!params.isObject()) {
+                bad(id, "bad_request", "params must be an object");
+                return;
+            }
+            switch (method) {
+                case "ping" -> session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("pong", true))));
+                case "subscribe" -> {
+                    JsonNode types = params.get("types");
+                    if (types == null || types.isNull()) {
+                        session.types = null;
+                    } else if (types.isArray()) {
+                        Set<String> t = new HashSet<>();
+                        types.forEach(n -> t.add(n.asText()));
+                        session.types = Set.copyOf(t);
+                    } else {
+                        bad(id, "bad_request", "params.types must be an array of event types");
+                        return;
+                    }
+                    session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("subscribed", true))));
+                }
+                case "unsubscribe" -> {
+                    session.types = Set.of();
+                    session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("subscribed", false))));
+                }
+                default -> {
+                    Request.Method m;
+                    try {
+                        m = Request.Method.valueOf(method);
+                    } catch (IllegalArgumentException e) {
+                        bad(id, "unknown_method", "unknown method '" + method + "'");
+                        return;
+                    }
+                    if (id == null) {
+                        bad(null, "bad_request", "inference requests need an \"id\"");
+                        return;
+                    }
+                    Pipeline p = pipeline;
+                    if (p == null) {
+                        session.reply(reply(Request.Reply.error(id, "unavailable", "models not loaded yet")));
+                        return;
+                    }
+                    if (session.inFlight.incrementAndGet() > config.maxInFlightPerClient()) {
+                        session.inFlight.decrementAndGet();
+                        session.reply(reply(Request.Reply.error(id, "too_many_in_flight",
+                                "more than " + config.maxInFlightPerClient() + " requests in flight")));
+                        return;
+                    }
+                    p.submit(new Request(id, m, params, r -> {
+                        session.inFlight.decrementAndGet();
+                        session.reply(reply(r));
+                    }));
+                }
+            }
+        }
+
+        private void bad(String id, String code, String message) {
+            metrics.badRequests.increment();
+            session.reply(reply(Request.Reply.error(id, code, message)));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof TooLongFrameException) {
+                metrics.tooLarge.increment();
+                session.reply(reply(Request.Reply.error(null, "request_too_large",
+                        "request longer than " + config.maxRequestBytes() + " bytes (dwcp.socket.max-request-bytes)")));
+                return;
+            }
+            LOG.debug("socket client error, closing: {}", cause.toString());
+            ctx.close();
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "parse error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static byte[] reply(Request.Reply r) {
+        ObjectNode o = EventCodec.MAPPER.createObjectNode();
+        o.put("v", Event.SCHEMA_VERSION);
+        if (r.errorCode() == null) {
+            o.put("type", "reply");
+            o.put("id", r.id());
+            o.set("result", EventCodec.MAPPER.valueToTree(r.result()));
+        } else {
+            o.put("type", "error");
+            o.put("id", r.id());
+            ObjectNode e = o.putObject("error");
+            e.put("code", r.errorCode());
+            e.put("message", r.message());
+        }
+        return EventCodec.line(o);
+    }
+}

@@ -1,0 +1,66 @@
+package io.dwcp.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+    static AgentConfig of(Map<String, String> m) {
+        return AgentConfig.from(k -> Optional.ofNullable(m.get(k)));
+    }
+
+    static String error(Map<String, String> m) {
+        return assertThrows(ConfigException.class, () -> of(m)).getMessage();
+    }
+
+    @Test
+    void defaults() {
+        AgentConfig c = of(Map.of());
+        assertEquals("127.0.0.1", c.ingest().host());
+        assertEquals(8094, c.ingest().port());
+        assertEquals(Path.of("/run/dwcp-agent/agent.sock"), c.socket().path());
+        assertEquals(10, c.windows().bandwidthLength());
+        assertEquals(30, c.windows().latencyLength());
+        assertEquals(Duration.ofMinutes(5), c.ingest().maxFutureSkew());
+    }
+
+    @Test
+    void parsesValues() {
+        AgentConfig c = of(Map.of("dwcp.ingest.port", "9000", "dwcp.windows.idle-eviction", "90s",
+                "dwcp.demo.enabled", "yes", "dwcp.socket.path", "/tmp/x.sock"));
+        assertEquals(9000, c.ingest().port());
+        assertEquals(Duration.ofSeconds(90), c.windows().idleEviction());
+        assertEquals(true, c.demo().enabled());
+    }
+
+    @Test
+    void messagesNameKeyAndValue() {
+        assertEquals("invalid configuration dwcp.ingest.port=70000: must be between 0 and 65535",
+                error(Map.of("dwcp.ingest.port", "70000")));
+        assertEquals("invalid configuration dwcp.ingest.port=eighty: not an integer",
+                error(Map.of("dwcp.ingest.port", "eighty")));
+        assertEquals("invalid configuration dwcp.windows.idle-eviction=soon: not a duration (e.g. 500ms, 10s, 5m, 1h)",
+                error(Map.of("dwcp.windows.idle-eviction", "soon")));
+        assertEquals("invalid configuration dwcp.demo.enabled=maybe: not a boolean (true/false)",
+                error(Map.of("dwcp.demo.enabled", "maybe")));
+        assertEquals("invalid configuration dwcp.socket.path=relative.sock: must be an absolute path",
+                error(Map.of("dwcp.socket.path", "relative.sock")));
+        assertEquals("invalid configuration dwcp.socket.write-high-watermark=2048: must be greater than "
+                        + "dwcp.socket.write-low-watermark (4096)",
+                error(Map.of("dwcp.socket.write-high-watermark", "2048", "dwcp.socket.write-low-watermark", "4096")));
+    }
+
+    @Test
+    void nonLoopbackNeedsExplicitOptIn() {
+        assertEquals("invalid configuration dwcp.ingest.host=0.0.0.0: not a loopback address; set "
+                        + "dwcp.ingest.allow-non-loopback=true to listen beyond this host",
+                error(Map.of("dwcp.ingest.host", "0.0.0.0")));
+        assertEquals("0.0.0.0", of(Map.of("dwcp.ingest.host", "0.0.0.0", "dwcp.ingest.allow-non-loopback", "true"))
+                .ingest().host());
+    }
+}
