@@ -2,6 +2,10 @@ package io.dwcp.agent;
 
 import io.dwcp.agent.config.AgentConfig;
 import io.dwcp.agent.demo.Demo;
+import io.dwcp.agent.inference.BackendSelector;
+import io.dwcp.agent.inference.Backends;
+import io.dwcp.agent.inference.Device;
+import io.dwcp.agent.inference.InferenceBackend;
 import io.dwcp.agent.ingest.IngestMetrics;
 import io.dwcp.agent.ingest.KernelUdpDrops;
 import io.dwcp.agent.ingest.UdpIngestServer;
@@ -37,15 +41,24 @@ public final class AgentService {
     private final UdpIngestServer udp;
     private final InetSocketAddress udpAddress;
     private final Demo demo;
+    private final String backendName;
 
     public AgentService(Environment env, MeterRegistry registry) {
         this.config = AgentConfig.from(k -> env.getProperty(k, String.class));
         for (Map.Entry<String, Object> e : config.describe().entrySet()) {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
         }
-        ModelSet models = ModelSet.baselines();
-        LOG.info("models: bandwidth={} compression={} reliability={} latency={}", models.bandwidth().name(),
-                models.compression().name(), models.reliability().name(), models.latency().name());
+        BackendSelector.Choice choice = BackendSelector.select(Device.parse(config.inference().device()),
+                Backends.all(config.inference(), registry));
+        InferenceBackend.Loaded loaded = choice.backend().load(config.inference().modelsDir());
+        ModelSet models = loaded.models();
+        for (String note : loaded.notes()) {
+            LOG.info("model {}", note);
+        }
+        io.micrometer.core.instrument.Gauge.builder("dwcp.inference.backend", () -> 1)
+                .tag("backend", choice.backend().name()).tag("device", choice.backend().gpu() ? "gpu" : "cpu")
+                .description("the inference backend in use (value is always 1)").register(registry);
+        this.backendName = choice.backend().name();
         IngestMetrics ingestMetrics = new IngestMetrics(registry, config.ingest().rejectLogInterval());
         this.socket = new SocketServer(config.socket(), registry);
         this.pipeline = new Pipeline(config, models, socket, registry);
@@ -73,6 +86,10 @@ public final class AgentService {
 
     public boolean healthy() {
         return udp.isActive() && socket.isActive() && pipeline.isRunning();
+    }
+
+    public String backendName() {
+        return backendName;
     }
 
     public AgentConfig config() {

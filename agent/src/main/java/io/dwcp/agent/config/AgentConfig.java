@@ -22,6 +22,7 @@ public record AgentConfig(
         Windows windows,
         Socket socket,
         Pipeline pipeline,
+        Inference inference,
         Demo demo) {
 
     /** UDP listener. */
@@ -37,6 +38,15 @@ public record AgentConfig(
 
     /** Hand-off from the I/O loop to the prediction worker. */
     public record Pipeline(int queueCapacity, int maxDrain) {}
+
+    /**
+     * Model serving: device choice, dynamic batching, TensorFlow threads, where models live.
+     *
+     * @param modelsDir null = the models embedded in the jar
+     */
+    public record Inference(String device, int maxBatchSize, long maxQueueDelayMicros, int queueCapacity,
+                            int intraOpThreads, int interOpThreads, Path modelsDir, boolean watchModels,
+                            Duration gpuRetryInitial, Duration gpuRetryMax) {}
 
     /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
@@ -77,6 +87,21 @@ public record AgentConfig(
         Pipeline pipeline = new Pipeline(
                 r.intIn("dwcp.pipeline.queue-capacity", 65_536, 16, 16 * 1024 * 1024),
                 r.intIn("dwcp.pipeline.max-drain", 1024, 1, 65_536));
+        String device = r.string("dwcp.inference.device", "auto").toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("auto", "gpu", "cpu").contains(device)) {
+            throw new ConfigException("dwcp.inference.device", device, "must be one of auto, gpu, cpu");
+        }
+        Inference inference = new Inference(
+                device,
+                r.intIn("dwcp.inference.max-batch-size", 64, 1, 65_536),
+                r.intIn("dwcp.inference.max-queue-delay-micros", 500, 0, 10_000_000),
+                r.intIn("dwcp.inference.queue-capacity", 16_384, 1, 16 * 1024 * 1024),
+                r.intIn("dwcp.inference.intra-op-threads", 1, 0, 1024),
+                r.intIn("dwcp.inference.inter-op-threads", 1, 0, 1024),
+                r.optionalPath("dwcp.inference.models-dir"),
+                r.bool("dwcp.inference.watch-models", true),
+                r.duration("dwcp.inference.gpu-retry-initial", Duration.ofSeconds(1)),
+                r.duration("dwcp.inference.gpu-retry-max", Duration.ofMinutes(5)));
         Demo demo = new Demo(
                 r.bool("dwcp.demo.enabled", false),
                 r.intIn("dwcp.demo.links", 6, 1, 100_000),
@@ -84,7 +109,7 @@ public record AgentConfig(
                 r.intIn("dwcp.demo.rate-per-second", 20, 1, 1_000_000),
                 r.bool("dwcp.demo.print", true),
                 r.duration("dwcp.demo.duration", Duration.ZERO));
-        return new AgentConfig(ingest, windows, socket, pipeline, demo);
+        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed) {
@@ -107,6 +132,7 @@ public record AgentConfig(
         m.put("dwcp.windows", windows);
         m.put("dwcp.socket", socket);
         m.put("dwcp.pipeline", pipeline);
+        m.put("dwcp.inference", inference);
         m.put("dwcp.demo", demo);
         return m;
     }
@@ -163,6 +189,18 @@ public record AgentConfig(
                 throw new ConfigException(key, s, "must not be negative");
             }
             return d;
+        }
+
+        Path optionalPath(String key) {
+            Optional<String> raw = lookup.apply(key);
+            if (raw.isEmpty() || raw.get().isBlank()) {
+                return null;
+            }
+            Path p = Path.of(raw.get().trim());
+            if (!p.isAbsolute()) {
+                throw new ConfigException(key, raw.get(), "must be an absolute path");
+            }
+            return p;
         }
 
         Path path(String key, Path def) {

@@ -8,6 +8,7 @@ import io.dwcp.agent.event.CompressionChoice;
 import io.dwcp.agent.event.Event;
 import io.dwcp.agent.event.EventSink;
 import io.dwcp.agent.event.LatencyResult;
+import io.dwcp.agent.inference.DynamicBatcher;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.ingest.RecordQueue;
@@ -35,6 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -43,15 +46,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The prediction worker: owns the windows, drains ingested records and client requests in batches,
- * runs each model once per batch, and publishes events. One thread, so windows need no locks and
- * requests see the same windows the stream does. Netty's loops only {@link #offer} and
+ * The pipeline worker: owns the windows, drains ingested records and client requests, and hands every
+ * model input to that model's {@link DynamicBatcher}, whose thread runs the model on whole batches and
+ * publishes the events. One worker thread, so windows need no locks and requests see the same windows
+ * the stream does; inference never runs here nor on a Netty loop. Netty's loops only {@link #offer} and
  * {@link #submit}, which never block: both queues are bounded and a full one is a counted drop (records)
  * or an immediate {@code overloaded} error (requests).
  *
  * <p>A predictor that throws fails its batch only: the records' events are lost and counted
- * ({@code dwcp_predictions_failed_total}), requests get an {@code inference_failed} error, and the
- * worker goes on. Fatal errors (VirtualMachineError, LinkageError) are rethrown.
+ * ({@code dwcp_predictions_failed_total{reason="error"}}), requests get an {@code inference_failed}
+ * error, and the workers go on. A full batcher queue is counted as {@code reason="overloaded"}.
  */
 public final class Pipeline implements RecordQueue, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -69,6 +73,12 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     private final AtomicReference<ModelSet> models;
     private final Map<String, Counter> predictions = new LinkedHashMap<>();
     private final Map<String, Counter> failures = new LinkedHashMap<>();
+    private final Map<String, Counter> overloaded = new LinkedHashMap<>();
+    private final DynamicBatcher<float[][], BandwidthForecast> bwBatcher;
+    private final DynamicBatcher<float[], CompressionDecision> cBatcher;
+    private final DynamicBatcher<float[][], AnomalyVerdict> rBatcher;
+    private final DynamicBatcher<float[][], LatencyVerdict> lBatcher;
+    private final AccuracyTracker accuracy;
     private final DistributionSummary batchSize;
     private final Timer batchTime;
     private final Counter requestsRejected;
@@ -95,8 +105,10 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         for (String m : List.of("bandwidth", "compression", "reliability", "latency")) {
             predictions.put(m, Counter.builder("dwcp.predictions").tag("model", m)
                     .description("predictions made").register(registry));
-            failures.put(m, Counter.builder("dwcp.predictions.failed").tag("model", m)
-                    .description("predictions lost to a failing model").register(registry));
+            failures.put(m, Counter.builder("dwcp.predictions.failed").tag("model", m).tag("reason", "error")
+                    .description("predictions lost").register(registry));
+            overloaded.put(m, Counter.builder("dwcp.predictions.failed").tag("model", m).tag("reason", "overloaded")
+                    .description("predictions lost").register(registry));
         }
         batchSize = DistributionSummary.builder("dwcp.pipeline.batch.size").description("records per drained batch")
                 .register(registry);
@@ -107,6 +119,17 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         Gauge.builder("dwcp.pipeline.queue.depth", records, ArrayBlockingQueue::size)
                 .description("records waiting for the worker").register(registry);
         failureLog = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
+        AgentConfig.Inference ic = config.inference();
+        bwBatcher = new DynamicBatcher<>("bandwidth", () -> models.get().bandwidth(), ic.maxBatchSize(),
+                ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
+        cBatcher = new DynamicBatcher<>("compression", () -> models.get().compression(), ic.maxBatchSize(),
+                ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
+        rBatcher = new DynamicBatcher<>("reliability", () -> models.get().reliability(), ic.maxBatchSize(),
+                ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
+        lBatcher = new DynamicBatcher<>("latency", () -> models.get().latency(), ic.maxBatchSize(),
+                ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
+        accuracy = new AccuracyTracker(config.windows().maxLinks(), registry);
+        links.onEvict(accuracy::remove);
         worker = new Thread(this::run, "dwcp-pipeline");
         worker.setDaemon(true);
     }
@@ -183,6 +206,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 links.evictIdle(now);
                 nodes.evictIdle(now);
                 consensus.evictIdle(now);
+                accuracy.publish();
                 lastSweep = now;
             }
         }
@@ -193,7 +217,6 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
 
     private void process(List<MetricRecord> batch, List<Request> reqs) {
         long now = System.nanoTime();
-        ModelSet m = models.get();
         List<MetricRecord> bwKeys = new ArrayList<>();
         List<float[][]> bwIn = new ArrayList<>();
         List<MetricRecord> cKeys = new ArrayList<>();
@@ -205,6 +228,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         for (MetricRecord r : batch) {
             switch (r.measurement()) {
                 case LINK -> {
+                    accuracy.actual(r.key(), r.values()[0]);
                     RingWindow w = links.add(r.key(), linkVector(r), r.timestampMillis(), now);
                     if (w.full()) {
                         bwKeys.add(r);
@@ -264,51 +288,66 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 q.reply().accept(Request.Reply.error(q.id(), "bad_request", e.getMessage()));
             }
         }
-        String at = Instant.now().toString();
-        run("bandwidth", m.bandwidth(), bwKeys, bwIn, bwReq, bwReqIn, (r, f) -> bandwidthEvent(r, f, m, at));
-        run("compression", m.compression(), cKeys, cIn, cReq, cReqIn, (r, d) -> compressionEvent(r, d, m, at));
-        run("reliability", m.reliability(), rKeys, rIn, rReq, rReqIn, (r, v) -> anomalyEvent(r, v, m, at));
-        run("latency", m.latency(), lKeys, lIn, lReq, lReqIn, (r, v) -> latencyEvent(r, v, m, at));
+        submit("bandwidth", bwBatcher, bwKeys, bwIn, bwReq, bwReqIn, (r, f) -> {
+            if (r != null) {
+                accuracy.forecast(r.key(), f.bandwidthMbps());
+            }
+            return bandwidthEvent(r, f, models.get());
+        });
+        submit("compression", cBatcher, cKeys, cIn, cReq, cReqIn, (r, d) -> compressionEvent(r, d, models.get()));
+        submit("reliability", rBatcher, rKeys, rIn, rReq, rReqIn, (r, v) -> anomalyEvent(r, v, models.get()));
+        submit("latency", lBatcher, lKeys, lIn, lReq, lReqIn, (r, v) -> latencyEvent(r, v, models.get()));
     }
 
-    /** Stream events for anomalies only (and every latency verdict when configured); requests get everything. */
-    private <I, O> void run(String model, Predictor<I, O> p, List<MetricRecord> keys, List<I> in,
-                            List<Request> reqs, List<I> reqIn,
-                            java.util.function.BiFunction<MetricRecord, O, Event> toEvent) {
-        if (in.isEmpty() && reqIn.isEmpty()) {
-            return;
-        }
-        List<I> all = new ArrayList<>(in.size() + reqIn.size());
-        all.addAll(in);
-        all.addAll(reqIn);
-        List<O> out;
-        try {
-            out = p.predictBatch(all);
-            if (out.size() != all.size()) {
-                throw new IllegalStateException(p.name() + " returned " + out.size() + " results for " + all.size());
-            }
-        } catch (VirtualMachineError | LinkageError fatal) {
-            throw fatal;
-        } catch (RuntimeException e) {
-            failures.get(model).increment(all.size());
-            failureLog.warn("model " + model + " (" + p.name() + ") failed a batch of " + all.size(), String.valueOf(e));
-            for (Request r : reqs) {
-                r.reply().accept(Request.Reply.error(r.id(), "inference_failed", model + ": " + e.getMessage()));
-            }
-            return;
-        }
-        predictions.get(model).increment(all.size());
+    /**
+     * Hands stream inputs and request inputs to the model's batcher. Completion runs on the batcher thread:
+     * stream results become events (anomalies only for the detectors), request results become replies.
+     */
+    private <I, O> void submit(String model, DynamicBatcher<I, O> batcher, List<MetricRecord> keys, List<I> in,
+                               List<Request> reqs, List<I> reqIn,
+                               java.util.function.BiFunction<MetricRecord, O, Event> toEvent) {
         for (int i = 0; i < in.size(); i++) {
-            Event e = toEvent.apply(keys.get(i), out.get(i));
-            if (e != null && shouldStream(e)) {
-                sink.publish(e);
-            }
+            MetricRecord r = keys.get(i);
+            batcher.submit(in.get(i)).whenComplete((out, err) -> {
+                if (err != null) {
+                    lost(model, err);
+                    return;
+                }
+                predictions.get(model).increment();
+                Event e = toEvent.apply(r, out);
+                if (e != null && shouldStream(e)) {
+                    sink.publish(e);
+                }
+            });
         }
         for (int i = 0; i < reqs.size(); i++) {
-            Request r = reqs.get(i);
-            Event e = toEvent.apply(null, out.get(in.size() + i));
-            r.reply().accept(Request.Reply.ok(r.id(), e));
+            Request q = reqs.get(i);
+            batcher.submit(reqIn.get(i)).whenComplete((out, err) -> {
+                if (err != null) {
+                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    lost(model, c);
+                    boolean full = c instanceof RejectedExecutionException;
+                    q.reply().accept(Request.Reply.error(q.id(), full ? "overloaded" : "inference_failed",
+                            model + ": " + c.getMessage()));
+                    return;
+                }
+                predictions.get(model).increment();
+                q.reply().accept(Request.Reply.ok(q.id(), toEvent.apply(null, out)));
+            });
         }
+    }
+
+    private void lost(String model, Throwable err) {
+        if (err instanceof RejectedExecutionException) {
+            overloaded.get(model).increment();
+        } else {
+            failures.get(model).increment();
+            failureLog.warn("model " + model + " failed a batch", String.valueOf(err));
+        }
+    }
+
+    public AccuracyTracker accuracy() {
+        return accuracy;
     }
 
     private boolean shouldStream(Event e) {
@@ -321,27 +360,31 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         return true;
     }
 
-    private static BandwidthPrediction bandwidthEvent(MetricRecord r, BandwidthForecast f, ModelSet m, String at) {
+    private static BandwidthPrediction bandwidthEvent(MetricRecord r, BandwidthForecast f, ModelSet m) {
+        String at = Instant.now().toString();
         long validMs = 60_000;
         return new BandwidthPrediction(r == null ? null : r.nodeId(), r == null ? null : r.peerId(),
                 f.bandwidthMbps(), f.latencyMs(), f.packetLoss(), f.jitterMs(), f.confidence(),
                 Instant.parse(at).plusMillis(validMs).toString(), m.bandwidth().name() + "/" + m.bandwidth().version(), at);
     }
 
-    private static CompressionChoice compressionEvent(MetricRecord r, CompressionDecision d, ModelSet m, String at) {
+    private static CompressionChoice compressionEvent(MetricRecord r, CompressionDecision d, ModelSet m) {
+        String at = Instant.now().toString();
         return new CompressionChoice(r == null ? null : r.nodeId(), r == null ? null : r.peerId(), d.codec(),
                 AnalyticCompressionSelector.codecName(d.codec()), d.level(), d.expectedGain(), d.confidence(),
                 m.compression().name() + "/" + m.compression().version(), at);
     }
 
-    private static Anomaly anomalyEvent(MetricRecord r, AnomalyVerdict v, ModelSet m, String at) {
+    private static Anomaly anomalyEvent(MetricRecord r, AnomalyVerdict v, ModelSet m) {
+        String at = Instant.now().toString();
         return new Anomaly(r == null ? null : r.nodeId(), Schemas.RELIABILITY.features().get(v.feature()), v.value(),
                 v.expected(), v.deviation(), v.severity().label(), v.confidence(), v.score(), v.anomaly(),
                 m.reliability().name(), m.reliability().version(),
                 r == null ? at : Instant.ofEpochMilli(r.timestampMillis()).toString());
     }
 
-    private static LatencyResult latencyEvent(MetricRecord r, LatencyVerdict v, ModelSet m, String at) {
+    private static LatencyResult latencyEvent(MetricRecord r, LatencyVerdict v, ModelSet m) {
+        String at = Instant.now().toString();
         Map<String, Double> c = new LinkedHashMap<>();
         List<String> names = Schemas.LATENCY.features();
         for (int i = 0; i < names.size(); i++) {
@@ -474,6 +517,10 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         }
         if (worker.isAlive()) {
             LOG.warn("pipeline worker did not finish within {}; {} records left unprocessed", timeout, records.size());
+        }
+        // Then let each model finish what it was handed: in-flight batches are flushed, not dropped.
+        for (DynamicBatcher<?, ?> b : List.of(bwBatcher, cBatcher, rBatcher, lBatcher)) {
+            b.close(timeout);
         }
     }
 

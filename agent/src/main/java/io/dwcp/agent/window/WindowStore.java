@@ -24,6 +24,7 @@ public final class WindowStore {
     private final Counter evictedFull;
     private final Counter evictedIdle;
     private volatile int size;
+    private java.util.function.Consumer<String> onEvict = k -> { };
 
     public WindowStore(String name, int capacity, int features, int maxKeys, long idleNanos, MeterRegistry registry) {
         this.name = name;
@@ -39,15 +40,21 @@ public final class WindowStore {
                 .description("windows dropped").register(registry);
     }
 
+    /** Told the key of every window evicted (e.g. to forget per-link state kept elsewhere). */
+    public void onEvict(java.util.function.Consumer<String> listener) {
+        this.onEvict = listener;
+    }
+
     /** Appends a vector to the key's window, creating it (and evicting the stalest key if full); returns it. */
     public RingWindow add(String key, float[] vector, long timestampMillis, long nowNanos) {
         RingWindow w = windows.get(key);
         if (w == null) {
             if (windows.size() >= maxKeys) {
                 Iterator<Map.Entry<String, RingWindow>> it = windows.entrySet().iterator();
-                it.next();
+                String victim = it.next().getKey();
                 it.remove();
                 evictedFull.increment();
+                onEvict.accept(victim);
             }
             w = new RingWindow(capacity, features);
             windows.put(key, w);
@@ -66,10 +73,11 @@ public final class WindowStore {
         int n = 0;
         Iterator<Map.Entry<String, RingWindow>> it = windows.entrySet().iterator();
         while (it.hasNext()) {
-            RingWindow w = it.next().getValue();
-            if (nowNanos - w.lastUpdateNanos() >= idleNanos) {
+            Map.Entry<String, RingWindow> e = it.next();
+            if (nowNanos - e.getValue().lastUpdateNanos() >= idleNanos) {
                 it.remove();
                 n++;
+                onEvict.accept(e.getKey());
             }
         }
         if (n > 0) {

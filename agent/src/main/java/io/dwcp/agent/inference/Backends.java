@@ -1,0 +1,14 @@
+package io.dwcp.agent.inference;
+
+import io.dwcp.agent.config.AgentConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+
+/** The backends this build knows, best first. */
+public final class Backends {
+    private Backends() {}
+
+    public static List<InferenceBackend> all(AgentConfig.Inference config, MeterRegistry registry) {
+        return List.of(new BaselineBackend());
+    }
+}

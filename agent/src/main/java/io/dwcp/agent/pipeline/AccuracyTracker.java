@@ -1,0 +1,118 @@
+package io.dwcp.agent.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Live accuracy of the bandwidth forecaster: each forecast is remembered per link and scored against the
+ * next actual sample of that link. Rolling (EWMA) absolute percentage error and signed bias per link and
+ * overall are exported as gauges, per link as {@code dwcp_forecast_link_mape_ratio{link}}.
+ *
+ * <p>Forecasts arrive from the batcher thread, actuals from the pipeline worker; per-link state is a
+ * small object with volatile fields, and at most {@code maxLinks} links are tracked (further links are
+ * counted in {@code dwcp_forecast_untracked_total}, not tracked).
+ */
+public final class AccuracyTracker {
+    /** Weight of the newest error in the per-link average: ~ the last 20 samples. */
+    static final double LINK_ALPHA = 0.05;
+    /** Overall average over all links: ~ the last 200 scored forecasts. */
+    static final double ALL_ALPHA = 0.005;
+
+    static final class LinkStats {
+        volatile double predicted = Double.NaN;
+        volatile double mape = Double.NaN;
+        volatile double bias = Double.NaN;
+    }
+
+    private final Map<String, LinkStats> links = new ConcurrentHashMap<>();
+    private final int maxLinks;
+    private final Counter evaluated;
+    private final Counter untracked;
+    private final MultiGauge perLink;
+    private volatile double mape = Double.NaN;
+    private volatile double bias = Double.NaN;
+
+    public AccuracyTracker(int maxLinks, MeterRegistry registry) {
+        this.maxLinks = maxLinks;
+        evaluated = Counter.builder("dwcp.forecast.evaluated").description("forecasts scored against the actual next sample")
+                .register(registry);
+        untracked = Counter.builder("dwcp.forecast.untracked").description("forecasts not scored: link cap reached")
+                .register(registry);
+        Gauge.builder("dwcp.forecast.mape", this, t -> t.mape).baseUnit("ratio")
+                .description("rolling mean absolute percentage error of bandwidth forecasts, all links (0.05 = 5 %)")
+                .register(registry);
+        Gauge.builder("dwcp.forecast.bias", this, t -> t.bias).baseUnit("ratio")
+                .description("rolling mean signed error (forecast - actual) / actual, all links").register(registry);
+        perLink = MultiGauge.builder("dwcp.forecast.link.mape").baseUnit("ratio")
+                .description("rolling bandwidth forecast MAPE per link").register(registry);
+    }
+
+    /** A forecast for the link's next sample (any thread). */
+    public void forecast(String link, double predictedBandwidth) {
+        LinkStats s = links.get(link);
+        if (s == null) {
+            if (links.size() >= maxLinks) {
+                untracked.increment();
+                return;
+            }
+            s = links.computeIfAbsent(link, k -> new LinkStats());
+        }
+        s.predicted = predictedBandwidth;
+    }
+
+    /** The actual sample arrived (pipeline worker); scores the pending forecast, if any. */
+    public void actual(String link, double bandwidth) {
+        LinkStats s = links.get(link);
+        if (s == null) {
+            return;
+        }
+        double p = s.predicted;
+        if (Double.isNaN(p) || !(bandwidth > 0)) {
+            return;
+        }
+        s.predicted = Double.NaN;
+        double err = (p - bandwidth) / bandwidth;
+        double ape = Math.abs(err);
+        s.mape = Double.isNaN(s.mape) ? ape : s.mape + LINK_ALPHA * (ape - s.mape);
+        s.bias = Double.isNaN(s.bias) ? err : s.bias + LINK_ALPHA * (err - s.bias);
+        mape = Double.isNaN(mape) ? ape : mape + ALL_ALPHA * (ape - mape);
+        bias = Double.isNaN(bias) ? err : bias + ALL_ALPHA * (err - bias);
+        evaluated.increment();
+    }
+
+    public void remove(String link) {
+        links.remove(link);
+    }
+
+    public double mape() {
+        return mape;
+    }
+
+    public double bias() {
+        return bias;
+    }
+
+    public double linkMape(String link) {
+        LinkStats s = links.get(link);
+        return s == null ? Double.NaN : s.mape;
+    }
+
+    /** Refreshes the per-link gauge rows (called about once a second). */
+    public void publish() {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>(links.size());
+        for (Map.Entry<String, LinkStats> e : links.entrySet()) {
+            LinkStats s = e.getValue();
+            if (!Double.isNaN(s.mape)) {
+                rows.add(MultiGauge.Row.of(Tags.of("link", e.getKey()), s.mape));
+            }
+        }
+        perLink.register(rows, true);
+    }
+}
