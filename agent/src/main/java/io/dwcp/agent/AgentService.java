@@ -6,6 +6,7 @@ import io.dwcp.agent.inference.BackendSelector;
 import io.dwcp.agent.inference.Backends;
 import io.dwcp.agent.inference.Device;
 import io.dwcp.agent.inference.InferenceBackend;
+import io.dwcp.agent.inference.ModelReloader;
 import io.dwcp.agent.ingest.IngestMetrics;
 import io.dwcp.agent.ingest.KernelUdpDrops;
 import io.dwcp.agent.ingest.UdpIngestServer;
@@ -42,6 +43,7 @@ public final class AgentService {
     private final InetSocketAddress udpAddress;
     private final Demo demo;
     private final String backendName;
+    private final ModelReloader reloader;
 
     public AgentService(Environment env, MeterRegistry registry) {
         this.config = AgentConfig.from(k -> env.getProperty(k, String.class));
@@ -77,6 +79,16 @@ public final class AgentService {
         FunctionCounter.builder("dwcp.ingest.kernel.drops", kernel, KernelUdpDrops::read)
                 .description("datagrams the kernel dropped on our UDP socket (receive buffer full), from /proc/net/udp")
                 .register(registry);
+        this.reloader = new ModelReloader(choice.backend(), config.inference().modelsDir(), pipeline, 5_000, registry);
+        reloader.handleSighup();
+        if (config.inference().watchModels()) {
+            try {
+                reloader.watch();
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot watch models directory {}: {} (SIGHUP still reloads)", config.inference().modelsDir(),
+                        e.toString());
+            }
+        }
         this.demo = config.demo().enabled() ? new Demo(config, udpAddress) : null;
         if (demo != null) {
             demo.start();
@@ -114,6 +126,7 @@ public final class AgentService {
         if (demo != null) {
             demo.close();
         }
+        reloader.close();
         udp.close();
         pipeline.close(Duration.ofSeconds(5));
         socket.close();

@@ -33,6 +33,6 @@ public final class BaselineBackend implements InferenceBackend {
 
     @Override
     public Loaded load(Path modelsDir) {
-        return new Loaded(ModelSet.baselines(), List.of("all models: pure-Java baselines"));
+        return new Loaded(ModelSet.baselines(), List.of("all models: pure-Java baselines"), java.util.Set.of());
     }
 }

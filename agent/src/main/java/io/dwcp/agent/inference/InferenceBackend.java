@@ -28,6 +28,14 @@ public interface InferenceBackend {
      */
     Loaded load(Path modelsDir);
 
-    /** What a load produced: the predictors and one line per model saying where it came from. */
-    record Loaded(ModelSet models, java.util.List<String> notes) {}
+    /**
+     * What a load produced: the predictors, one line per model saying where it came from, and the models
+     * that could not be loaded (missing or invalid) and were replaced by their baseline.
+     */
+    record Loaded(ModelSet models, java.util.List<String> notes, java.util.Set<String> failed) {
+        public Loaded {
+            notes = java.util.List.copyOf(notes);
+            failed = java.util.Set.copyOf(failed);
+        }
+    }
 }
