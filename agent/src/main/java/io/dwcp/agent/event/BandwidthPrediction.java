@@ -2,7 +2,10 @@ package io.dwcp.agent.event;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-/** NovaCron {@code BandwidthPrediction} for one link, plus which link and which model produced it. */
+/**
+ * NovaCron {@code BandwidthPrediction} for one link, plus which link, which model, and the timestamp of the
+ * newest sample in the window it was computed from ({@code sample_timestamp}, RFC 3339 with milliseconds).
+ */
 @JsonPropertyOrder({"v", "type", "node_id", "peer_id"})
 public record BandwidthPrediction(
         String node_id,
@@ -14,7 +17,8 @@ public record BandwidthPrediction(
         double confidence,
         String valid_until,
         String model_version,
-        String prediction_time) implements Event {
+        String prediction_time,
+        String sample_timestamp) implements Event {
     public static final String TYPE = "bandwidth_prediction";
 
     @Override

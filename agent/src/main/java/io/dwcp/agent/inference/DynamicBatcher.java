@@ -42,6 +42,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     private final long maxDelayNanos;
     private final ArrayBlockingQueue<Item<I, O>> queue;
     private final Thread worker;
+    // Rejections come in floods when overloaded: one shared exception without a stack trace keeps them cheap.
+    private final RejectedExecutionException queueFull;
     private final Counter rejected;
     private final Counter failedBatches;
     private final DistributionSummary batchSizes;
@@ -59,6 +61,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         this.maxBatchSize = maxBatchSize;
         this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxQueueDelayMicros);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.queueFull = new QueueFullException("batcher " + name + " queue full (" + queueCapacity + ")");
         this.rejected = Counter.builder("dwcp.batcher.rejected").tag("model", name)
                 .description("inputs refused because the batcher queue was full").register(registry);
         this.failedBatches = Counter.builder("dwcp.batcher.failed.batches").tag("model", name)
@@ -86,7 +89,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
         if (!queue.offer(new Item<>(input, f, System.nanoTime()))) {
             rejected.increment();
-            f.completeExceptionally(new RejectedExecutionException("batcher " + name + " queue full"));
+            f.completeExceptionally(queueFull);
         }
         return f;
     }
@@ -200,5 +203,17 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     @Override
     public void close() {
         close(java.time.Duration.ofSeconds(5));
+    }
+
+    /** Thrown (shared, stackless) when the queue is full. */
+    static final class QueueFullException extends RejectedExecutionException {
+        QueueFullException(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 }

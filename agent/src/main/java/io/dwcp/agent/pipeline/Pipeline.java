@@ -361,11 +361,13 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     }
 
     private static BandwidthPrediction bandwidthEvent(MetricRecord r, BandwidthForecast f, ModelSet m) {
-        String at = Instant.now().toString();
+        Instant now = Instant.now();
+        String at = now.toString();
         long validMs = 60_000;
         return new BandwidthPrediction(r == null ? null : r.nodeId(), r == null ? null : r.peerId(),
                 f.bandwidthMbps(), f.latencyMs(), f.packetLoss(), f.jitterMs(), f.confidence(),
-                Instant.parse(at).plusMillis(validMs).toString(), m.bandwidth().name() + "/" + m.bandwidth().version(), at);
+                now.plusMillis(validMs).toString(), m.bandwidth().name() + "/" + m.bandwidth().version(), at,
+                r == null ? null : Instant.ofEpochMilli(r.timestampMillis()).toString());
     }
 
     private static CompressionChoice compressionEvent(MetricRecord r, CompressionDecision d, ModelSet m) {

@@ -25,6 +25,8 @@ final class ClientSession {
     private final int capacity;
     private final SocketMetrics metrics;
     private boolean closed;
+    private boolean flushScheduled;
+    private final Runnable flushTask = this::flushNow;
 
     ClientSession(Channel channel, int capacity, SocketMetrics metrics) {
         this.channel = channel;
@@ -50,7 +52,7 @@ final class ClientSession {
         }
         if (pending.isEmpty() && channel.isWritable()) {
             write(line);
-            channel.flush();
+            scheduleFlush();
             return;
         }
         if (pending.size() >= capacity) {
@@ -58,6 +60,22 @@ final class ClientSession {
             metrics.droppedSlow.increment();
         }
         pending.addLast(line);
+    }
+
+    /**
+     * One flush per burst instead of per event: the flush task runs after the event-loop tasks already
+     * queued (the rest of the burst), so a batch of predictions leaves in one syscall.
+     */
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
     }
 
     private void write(byte[] line) {

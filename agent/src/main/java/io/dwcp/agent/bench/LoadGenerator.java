@@ -1,0 +1,300 @@
+package io.dwcp.agent.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * End-to-end load generator: starts the agent jar as its own process (so its CPU and RSS are its own),
+ * sends link samples over UDP at a fixed rate spread over many links, reads the socket, and measures
+ * latency from the datagram's send to the prediction event's arrival with HdrHistogram. Each sample
+ * carries a unique millisecond timestamp per link, echoed back as the event's {@code sample_timestamp},
+ * so every event is matched to the send of the sample that completed its window.
+ *
+ * <pre>
+ * java -cp agent/target/dwcp-agent.jar io.dwcp.agent.bench.LoadGenerator \
+ *     --rates 1000,20000,100000 --batches 1,64 --links 1000 --seconds 10
+ * </pre>
+ * Prints one table row per (rate, batch setting). Bounded: every run stops by itself after its duration.
+ */
+public final class LoadGenerator {
+    private static final ObjectMapper M = new ObjectMapper();
+
+    record Settings(List<Integer> rates, List<Integer> batches, int links, int seconds, int warmupSeconds,
+                    long delayMicros, String jar, List<String> extraArgs) {}
+
+    record Row(int rate, int batch, long delayMicros, long sent, long events, double eventsPerSec, double p50, double p99,
+               double p999, double max, double cpuCores, double rssMb, double udpRejected, double kernelDrops,
+               double predictionsLost) {}
+
+    public static void main(String[] args) throws Exception {
+        Settings s = parse(args);
+        System.out.printf(Locale.ROOT, "# dwcp-agent load generator: %d links, %d s per run (+%d s warm-up), %d cores, java %s%n",
+                s.links, s.seconds, s.warmupSeconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        List<Row> rows = new ArrayList<>();
+        for (int batch : s.batches) {
+            for (int rate : s.rates) {
+                rows.add(run(s, rate, batch));
+                print(rows);
+            }
+        }
+    }
+
+    static void print(List<Row> rows) {
+        System.out.println();
+        System.out.println("| samples/s | max batch | delay µs | sent | events | events/s | p50 ms | p99 ms | p99.9 ms | max ms | agent CPU (cores) | agent RSS MB | UDP rejected | kernel drops | predictions lost |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f | %.0f | %.0f | %.0f |%n",
+                    r.rate, r.batch, r.delayMicros, r.sent, r.events, r.eventsPerSec, r.p50, r.p99, r.p999, r.max, r.cpuCores,
+                    r.rssMb, r.udpRejected, r.kernelDrops, r.predictionsLost);
+        }
+        System.out.flush();
+    }
+
+    static Row run(Settings s, int rate, int batch) throws Exception {
+        Path dir = Files.createTempDirectory("dwcp-load");
+        Path sock = dir.resolve("agent.sock");
+        int udpPort = freeUdpPort();
+        int httpPort = freeTcpPort();
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", s.jar,
+                "--dwcp.ingest.port=" + udpPort, "--micronaut.server.port=" + httpPort, "--dwcp.socket.path=" + sock,
+                "--dwcp.inference.max-batch-size=" + batch, "--dwcp.inference.max-queue-delay-micros=" + s.delayMicros,
+                "--dwcp.socket.client-buffer-events=100000", "--dwcp.windows.max-links=" + Math.max(10_000, s.links)));
+        cmd.addAll(s.extraArgs);
+        Process agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(sock) && System.nanoTime() < deadline && agent.isAlive()) {
+                Thread.sleep(50);
+            }
+            if (!Files.exists(sock)) {
+                throw new IllegalStateException("agent did not start; see " + dir.resolve("agent.log"));
+            }
+            Thread.sleep(300);
+            long base = (System.currentTimeMillis() / 1000 - 3600) * 1000; // an hour ago: never "future"
+            long[][] sendNanos = new long[s.links][];
+            int perLink = (int) Math.ceil((double) rate * (s.seconds + s.warmupSeconds) / s.links) + 2;
+            for (int l = 0; l < s.links; l++) {
+                sendNanos[l] = new long[perLink];
+            }
+            Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+            AtomicLong events = new AtomicLong();
+            long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.warmupSeconds);
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            Thread reader = new Thread(() -> read(ch, base, sendNanos, h, events, measureFrom));
+            reader.setDaemon(true);
+            reader.start();
+            ch.write(ByteBuffer.wrap("{\"id\":\"s\",\"method\":\"subscribe\",\"params\":{\"types\":[\"bandwidth_prediction\"]}}\n"
+                    .getBytes(StandardCharsets.UTF_8)));
+
+            long cpu0 = 0;
+            long wall0 = 0;
+            long sent = 0;
+            long sentMeasured = 0;
+            try (DatagramChannel udp = DatagramChannel.open()) {
+                udp.connect(new InetSocketAddress("127.0.0.1", udpPort));
+                long start = System.nanoTime();
+                long end = start + TimeUnit.SECONDS.toNanos(s.seconds + s.warmupSeconds);
+                long periodNanos = 1_000_000; // send in 1 ms slices
+                double perSlice = rate / 1000.0;
+                double owed = 0;
+                long next = start;
+                int[] seq = new int[s.links];
+                int link = 0;
+                boolean measuring = false;
+                ByteBuffer buf = ByteBuffer.allocate(512);
+                while (System.nanoTime() < end) {
+                    if (!measuring && System.nanoTime() >= measureFrom) {
+                        measuring = true;
+                        cpu0 = cpuNanos(agent.pid());
+                        wall0 = System.nanoTime();
+                        sentMeasured = sent;
+                    }
+                    owed += perSlice;
+                    while (owed >= 1) {
+                        owed -= 1;
+                        int q = seq[link];
+                        if (q < perLink) {
+                            String line = "dwcp_link,node_id=n" + (link % 64) + ",peer_id=p" + link + " bandwidth_mbps="
+                                    + (500 + (q % 50)) + ",latency_ms=10,packet_loss=0.001,jitter_ms=1 "
+                                    + (base + q) * 1_000_000L;
+                            buf.clear();
+                            buf.put(line.getBytes(StandardCharsets.US_ASCII)).flip();
+                            sendNanos[link][q] = System.nanoTime();
+                            udp.write(buf);
+                            seq[link] = q + 1;
+                            sent++;
+                        }
+                        link = (link + 1) % s.links;
+                    }
+                    next += periodNanos;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+            }
+            Thread.sleep(1000); // let the tail arrive
+            long wall = System.nanoTime() - wall0;
+            double cpuCores = (cpuNanos(agent.pid()) - cpu0) / (double) wall;
+            double rss = rssMb(agent.pid());
+            String metrics = scrape(httpPort);
+            ch.close();
+            long n = events.get();
+            return new Row(rate, batch, s.delayMicros, sent - sentMeasured, h.getTotalCount(),
+                    h.getTotalCount() / (wall / 1e9), h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                    h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, cpuCores, rss,
+                    sum(metrics, "dwcp_ingest_rejected_total"), sum(metrics, "dwcp_ingest_kernel_drops_total"),
+                    sum(metrics, "dwcp_predictions_failed_total"));
+        } finally {
+            agent.destroy();
+            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+            }
+        }
+    }
+
+    private static void read(SocketChannel ch, long base, long[][] sendNanos, Histogram h, AtomicLong events, long measureFrom) {
+        try {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                long now = System.nanoTime();
+                JsonNode e = M.readTree(line);
+                if (!"bandwidth_prediction".equals(e.path("type").asText())) {
+                    continue;
+                }
+                events.incrementAndGet();
+                String peer = e.path("peer_id").asText();
+                int link = Integer.parseInt(peer.substring(1));
+                int q = (int) (Instant.parse(e.path("sample_timestamp").asText()).toEpochMilli() - base);
+                long sentAt = sendNanos[link][q];
+                if (sentAt >= measureFrom) {
+                    h.recordValue(Math.min(now - sentAt, h.getHighestTrackableValue()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // socket closed at the end of the run
+        }
+    }
+
+    static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+        return ticks * (1_000_000_000L / 100); // USER_HZ is 100 on Linux
+    }
+
+    static double rssMb(long pid) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("\\D+", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    static String scrape(int port) {
+        try {
+            var c = java.net.http.HttpClient.newHttpClient();
+            return c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    static double sum(String metrics, String name) {
+        double total = 0;
+        for (String l : metrics.split("\n")) {
+            if (l.startsWith(name) && !l.startsWith("#")) {
+                String v = l.substring(l.lastIndexOf(' ') + 1);
+                try {
+                    total += Double.parseDouble(v);
+                } catch (NumberFormatException ignored) {
+                    // not a sample line
+                }
+            }
+        }
+        return total;
+    }
+
+    static int freeUdpPort() throws IOException {
+        try (DatagramSocket d = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return d.getLocalPort();
+        }
+    }
+
+    static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static Settings parse(String[] args) {
+        List<Integer> rates = List.of(1000, 20000, 100000);
+        List<Integer> batches = List.of(64);
+        int links = 1000;
+        int seconds = 10;
+        int warmup = 3;
+        long delay = 500;
+        String jar = "agent/target/dwcp-agent.jar";
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--rates" -> rates = ints(args[++i]);
+                case "--batches" -> batches = ints(args[++i]);
+                case "--links" -> links = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--delay-us" -> delay = Long.parseLong(args[++i]);
+                case "--jar" -> jar = args[++i];
+                default -> {
+                    if (a.startsWith("--dwcp.")) {
+                        extra.add(a);
+                    } else {
+                        throw new IllegalArgumentException("unknown option " + a
+                                + " (--rates, --batches, --links, --seconds, --warmup, --delay-us, --jar, --dwcp.key=value)");
+                    }
+                }
+            }
+        }
+        return new Settings(rates, batches, links, seconds, warmup, delay, jar, extra);
+    }
+
+    private static List<Integer> ints(String csv) {
+        List<Integer> out = new ArrayList<>();
+        for (String p : csv.split(",")) {
+            out.add(Integer.parseInt(p.trim()));
+        }
+        return out;
+    }
+}
