@@ -112,6 +112,7 @@ public final class ModelArtifact {
     }
 
     static FeatureSchema schema(String name) {
+        if (name.equals(Schemas.LATENCY_UNIVARIATE.model())) return Schemas.LATENCY_UNIVARIATE;
         return Schemas.all().stream().filter(s -> s.model().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown model '" + name
                         + "', expected one of bandwidth, compression, reliability, latency"));
