@@ -39,6 +39,12 @@ public final class Schemas {
                     "dwcp_mode", "consensus_type"),
             30);
 
+    /**
+     * Univariate latency mode: one {@code timestamp,value} series (NAB format), window of 30 steps, for
+     * operators who only have a latency series. Not part of {@link #all()} (the agent's four models).
+     */
+    public static final FeatureSchema LATENCY_UNIVARIATE = new FeatureSchema("latency_univariate", List.of("value"), 30);
+
     public static List<FeatureSchema> all() {
         return List.of(BANDWIDTH, COMPRESSION, RELIABILITY, LATENCY);
     }

@@ -1,0 +1,136 @@
+package io.dwcp.models.cli;
+
+import io.dwcp.models.data.LinkSeries;
+import io.dwcp.models.data.NabSeries;
+import io.dwcp.models.data.Traces;
+import io.dwcp.models.report.Report;
+import io.dwcp.models.serving.BandwidthForecaster;
+import io.dwcp.models.serving.ModelArtifact;
+import io.dwcp.models.serving.ModelMetadata;
+import io.dwcp.models.train.BandwidthEval;
+import io.dwcp.models.train.TrainConfig;
+import io.dwcp.models.train.UnivariateLatency;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code evaluate}: runs a model on data it was not trained on and prints a comparison table; the last
+ * line is machine-readable JSON. Two modes: {@code --traces} (forecaster vs last-value and
+ * harmonic-mean-of-5) and {@code --nab} (univariate latency autoencoder on NAB series).
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate on held-out data; last output line is JSON.")
+public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--model-dir", description = "Bandwidth artifact folder (default: the embedded default).")
+    Path modelDir;
+
+    @Option(names = "--traces", description = "Folder of <t_s>\\t<Mbps> traces: forecaster comparison.")
+    Path traces;
+
+    @Option(names = "--nab", description = "Folder of NAB timestamp,value CSVs: univariate latency mode.")
+    Path nab;
+
+    @Option(names = "--windows", description = "NAB windows JSON (combined_windows.json) for --nab.")
+    Path windows;
+
+    @Option(names = "--epochs", defaultValue = "15", description = "Univariate autoencoder epochs per series (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--output", description = "Also write the result JSON here.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((traces == null) == (nab == null)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "give exactly one of --traces or --nab");
+        }
+        Map<String, Object> result = traces != null ? traces() : nab();
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result);
+        if (output != null) Files.writeString(output, ModelMetadata.json().writeValueAsString(result));
+        System.out.println(json);
+        return 0;
+    }
+
+    private Map<String, Object> traces() throws Exception {
+        List<LinkSeries> series = Traces.folder(traces);
+        List<BandwidthEval.Row> rows;
+        try (BandwidthForecaster f = modelDir == null ? BandwidthForecaster.loadDefault()
+                : new BandwidthForecaster(ModelArtifact.load(modelDir))) {
+            rows = BandwidthEval.compare(f, series);
+        }
+        System.out.printf("%-64s %7s %10s %10s %10s %10s %10s %10s%n", "trace", "windows", "model MdAPE", "last MdAPE",
+                "hm5 MdAPE", "model MAPE", "last MAPE", "hm5 MAPE");
+        for (BandwidthEval.Row r : rows) {
+            System.out.printf("%-64s %7d %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f%n", trunc(r.series(), 64), r.n(),
+                    r.modelMedianApe(), r.lastMedianApe(), r.hm5MedianApe(), r.modelMape(), r.lastMape(), r.hm5Mape());
+        }
+        BandwidthEval.Row all = rows.get(rows.size() - 1);
+        long wins = rows.stream().filter(r -> !r.series().equals("overall"))
+                .filter(r -> r.modelMedianApe() < Math.min(r.lastMedianApe(), r.hm5MedianApe())).count();
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("mode", "traces");
+        res.put("traces", rows.size() - 1);
+        res.put("overall", all.toMap());
+        res.put("model_beats_both_overall", all.modelMedianApe() < Math.min(all.lastMedianApe(), all.hm5MedianApe()));
+        res.put("traces_where_model_beats_both", wins);
+        res.put("per_trace", rows.stream().map(BandwidthEval.Row::toMap).toList());
+        return res;
+    }
+
+    private Map<String, Object> nab() throws Exception {
+        if (windows == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--nab needs --windows");
+        }
+        List<NabSeries> series = NabSeries.folder(nab, windows);
+        TrainConfig cfg = new TrainConfig(seed, epochs, Files.createTempDirectory("dwcp-nab-"), null, null, 0.98, 1.0, 1, false);
+        List<UnivariateLatency.Outcome> outs = new ArrayList<>();
+        System.out.printf("%-40s %7s %8s %7s %8s %12s %9s %7s%n", "series", "points", "windows", "caught", "false al",
+                "FA/1000 pts", "precision", "recall");
+        int w = 0, c = 0, fa = 0, pts = 0;
+        double precSum = 0;
+        for (NabSeries s : series) {
+            Path art = UnivariateLatency.train(s, cfg.outputDir().resolve(s.name().replace(".csv", "")), cfg);
+            UnivariateLatency.Outcome o = UnivariateLatency.evaluate(s, art);
+            outs.add(o);
+            System.out.printf("%-40s %7d %8d %7d %8d %12.3f %9.3f %7.3f%n", trunc(s.name(), 40), o.points(), o.windows(),
+                    o.caught(), o.falseAlarms(), o.falseAlarmsPer1000(), o.precision(), o.recall());
+            w += o.windows();
+            c += o.caught();
+            fa += o.falseAlarms();
+            pts += o.points();
+            precSum += o.precision();
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("mode", "nab_univariate");
+        res.put("series", series.size());
+        res.put("windows", w);
+        res.put("windows_caught", c);
+        res.put("recall", w == 0 ? Double.NaN : (double) c / w);
+        res.put("false_alarms", fa);
+        res.put("false_alarms_per_1000", 1000.0 * fa / pts);
+        res.put("mean_point_precision", precSum / series.size());
+        res.put("per_series", outs.stream().map(UnivariateLatency.Outcome::toMap).toList());
+        System.out.printf("%-40s %7d %8d %7d %8d %12.3f %9.3f %7.3f%n", "overall", pts, w, c, fa, 1000.0 * fa / pts,
+                precSum / series.size(), w == 0 ? Double.NaN : (double) c / w);
+        return res;
+    }
+
+    static String trunc(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 3) + "...";
+    }
+
+    static String fmt(Object o) {
+        return Report.fmt(o);
+    }
+}

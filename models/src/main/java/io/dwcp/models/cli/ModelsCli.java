@@ -1,0 +1,31 @@
+package io.dwcp.models.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the models CLI: {@code train} (the master orchestrator of the design) and
+ * {@code evaluate}. Exit codes: 0 success / all targets met, 1 a model missed its target, 2 usage or
+ * runtime error.
+ */
+@Command(name = "dwcp-models", mixinStandardHelpOptions = true, version = "dwcp-models 0.1.0",
+        description = "Train, evaluate and export the four DWCP models.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+public final class ModelsCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    public static void main(String[] args) {
+        int rc = new CommandLine(new ModelsCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("error: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return 2;
+        }).execute(args);
+        System.exit(rc);
+    }
+}

@@ -1,0 +1,96 @@
+package io.dwcp.models.serving;
+
+import io.dwcp.models.features.Scaler;
+import io.dwcp.models.features.Schemas;
+import io.dwcp.models.nets.ForecasterNet;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves the bandwidth forecaster. Input: raw (unscaled) windows {@code [batch][10][6]} in
+ * {@link Schemas#BANDWIDTH} order (bandwidth_mbps, latency_ms, packet_loss, jitter_ms, time_of_day,
+ * day_of_week), oldest step first. Output {@code [batch][5]}: predicted next bandwidth_mbps, latency_ms,
+ * packet_loss, jitter_ms (raw units) and a confidence in [0, 1]:
+ * {@code 1 - expectedApe/100}, where {@code expectedApe = a + b·cv} with {@code cv} the coefficient of
+ * variation of the window's bandwidth and {@code a, b} fitted on validation windows (metadata params
+ * {@code confidence_a}, {@code confidence_b}).
+ *
+ * <p>Thread-safe; batch-first. Holds a TensorFlow session: close it.
+ */
+public final class BandwidthForecaster implements AutoCloseable {
+    public static final int OUTPUTS = 5;
+
+    private final TfModel model;
+    private final Scaler scaler;
+    private final double confA, confB;
+    private final ModelMetadata metadata;
+
+    public BandwidthForecaster(ModelArtifact artifact) {
+        this.metadata = artifact.metadata();
+        if (!metadata.name().equals(Schemas.BANDWIDTH.model())) {
+            throw new IllegalArgumentException("not a bandwidth model: " + metadata.name());
+        }
+        this.scaler = metadata.scaler();
+        this.confA = ((Number) metadata.params().getOrDefault("confidence_a", 0.0)).doubleValue();
+        this.confB = ((Number) metadata.params().getOrDefault("confidence_b", 0.0)).doubleValue();
+        this.model = new TfModel(artifact.modelPath());
+    }
+
+    public static BandwidthForecaster loadDefault() throws IOException {
+        return new BandwidthForecaster(ModelArtifact.loadDefault(Schemas.BANDWIDTH.model()));
+    }
+
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    public float[][] predict(float[][][] windows) {
+        int b = windows.length;
+        int w = ForecasterNet.WINDOW, f = ForecasterNet.FEATURES;
+        float[] x = new float[b * w * f];
+        for (int i = 0; i < b; i++) {
+            if (windows[i].length != w) {
+                throw new IllegalArgumentException("window " + i + " has " + windows[i].length + " steps, expected " + w);
+            }
+            scaler.transformInto(windows[i], x, i * w * f);
+        }
+        float[] y = model.run(List.of(new TfModel.Input("x", x, new long[] {b, w, f})), List.of("y")).get(0);
+        float[][] out = new float[b][OUTPUTS];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < ForecasterNet.TARGETS; j++) {
+                out[i][j] = (float) Math.max(0, scaler.inverse(j, y[i * ForecasterNet.TARGETS + j]));
+            }
+            out[i][4] = (float) confidence(windows[i]);
+        }
+        return out;
+    }
+
+    double confidence(float[][] window) {
+        return confidence(cv(window), confA, confB);
+    }
+
+    public static double confidence(double cv, double a, double b) {
+        return Math.max(0, Math.min(1, 1 - (a + b * cv) / 100.0));
+    }
+
+    /** Coefficient of variation of bandwidth (column 0) over a window. */
+    public static double cv(float[][] window) {
+        double m = 0;
+        for (float[] s : window) m += s[0];
+        m /= window.length;
+        double v = 0;
+        for (float[] s : window) v += (s[0] - m) * (s[0] - m);
+        return m <= 0 ? 1 : Math.sqrt(v / window.length) / m;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    static Map<String, Object> params(ModelMetadata md) {
+        return md.params();
+    }
+}

@@ -1,0 +1,96 @@
+package io.dwcp.models.serving;
+
+import io.dwcp.models.compression.CodecProfile;
+import io.dwcp.models.compression.Codecs;
+import io.dwcp.models.features.Scaler;
+import io.dwcp.models.features.Schemas;
+import io.dwcp.models.features.Schemas.Codec;
+import io.dwcp.models.nets.PolicyNet;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Serves the compression selector. Input: raw contexts {@code [batch][6]} in {@link Schemas#COMPRESSION}
+ * order (bandwidth_mbps, rtt_ms, link_type ordinal, payload_bytes, entropy_bits_per_byte, cpu_usage 0..1).
+ * Output per row: the {@link Codec} (its ordinal is the Go v3 int), the level it was benchmarked at, the
+ * network's probability, and the expected transfer-time gain versus sending uncompressed, computed from
+ * the codec profile the model was trained on (metadata {@code params.codec_profile}).
+ *
+ * <p>Thread-safe; batch-first. Holds a TensorFlow session: close it.
+ */
+public final class CompressionSelector implements AutoCloseable {
+    /** One decision: codec, level, probability and expected gain (fraction of the uncompressed time saved). */
+    public record Choice(Codec codec, int level, float probability, double expectedGainVsNone) {
+        public int ordinal() {
+            return codec.ordinal();
+        }
+    }
+
+    private final TfModel model;
+    private final Scaler scaler;
+    private final CodecProfile profile;
+    private final ModelMetadata metadata;
+
+    public CompressionSelector(ModelArtifact artifact) {
+        this.metadata = artifact.metadata();
+        if (!metadata.name().equals(Schemas.COMPRESSION.model())) {
+            throw new IllegalArgumentException("not a compression model: " + metadata.name());
+        }
+        this.scaler = metadata.scaler();
+        this.profile = ModelMetadata.json().convertValue(metadata.params().get("codec_profile"), CodecProfile.class);
+        this.model = new TfModel(artifact.modelPath());
+    }
+
+    public static CompressionSelector loadDefault() throws IOException {
+        return new CompressionSelector(ModelArtifact.loadDefault(Schemas.COMPRESSION.model()));
+    }
+
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    public CodecProfile profile() {
+        return profile;
+    }
+
+    /** Codec ordinals only (what Go's {@code SelectCompression} returns). */
+    public int[] selectOrdinals(float[][] ctx) {
+        Choice[] c = select(ctx);
+        int[] out = new int[c.length];
+        for (int i = 0; i < c.length; i++) out[i] = c[i].ordinal();
+        return out;
+    }
+
+    public Choice[] select(float[][] ctx) {
+        float[] p = probabilities(ctx);
+        int k = PolicyNet.CLASSES;
+        Choice[] out = new Choice[ctx.length];
+        for (int i = 0; i < ctx.length; i++) {
+            int best = 0;
+            for (int j = 1; j < k; j++) if (p[i * k + j] > p[i * k + best]) best = j;
+            Codec c = Codec.values()[best];
+            float[] r = ctx[i];
+            double none = profile.transferSeconds(Codec.NONE, r[0], r[1], r[3], r[4], r[5]);
+            double chosen = profile.transferSeconds(c, r[0], r[1], r[3], r[4], r[5]);
+            out[i] = new Choice(c, Codecs.level(c), p[i * k + best], (none - chosen) / none);
+        }
+        return out;
+    }
+
+    /** Softmax probabilities, flat [batch * 5]. */
+    public float[] probabilities(float[][] ctx) {
+        int f = PolicyNet.FEATURES;
+        float[] x = new float[ctx.length * f];
+        for (int i = 0; i < ctx.length; i++) {
+            if (ctx[i].length != f) throw new IllegalArgumentException("row " + i + " has " + ctx[i].length + " features, expected " + f);
+            for (int j = 0; j < f; j++) x[i * f + j] = (float) scaler.transform(j, ctx[i][j]);
+        }
+        return model.run(List.of(new TfModel.Input("x", x, new long[] {ctx.length, f})), List.of("probs")).get(0);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,83 @@
+package io.dwcp.models.serving;
+
+import io.dwcp.models.tf.SavedModels;
+import io.dwcp.models.tf.Tensors;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A loaded SavedModel's {@code serving_default} signature called with float inputs. Thread-safe: TF
+ * sessions accept concurrent runs; {@link #close} waits for running calls and later calls fail with
+ * {@link IllegalStateException}.
+ */
+public final class TfModel implements AutoCloseable {
+    private final SavedModelBundle bundle;
+    private final Map<String, String> inputOps = new LinkedHashMap<>();
+    private final Map<String, String> outputOps = new LinkedHashMap<>();
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    public TfModel(Path dir) {
+        this.bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
+        Signature sig = bundle.signatures().stream().filter(s -> s.key().equals(SavedModels.SIGNATURE)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("SavedModel at " + dir + " has no serving_default"));
+        sig.getInputs().forEach((k, v) -> inputOps.put(k, v.name));
+        sig.getOutputs().forEach((k, v) -> outputOps.put(k, v.name));
+    }
+
+    /** A named float input: flat row-major data and its full shape (batch first). */
+    public record Input(String name, float[] data, long[] shape) {}
+
+    /** Runs the signature; returns the requested outputs flattened, in {@code outputs} order. */
+    public List<float[]> run(List<Input> inputs, List<String> outputs) {
+        lock.readLock().lock();
+        List<Tensor> fed = new ArrayList<>();
+        try {
+            if (closed) throw new IllegalStateException("model is closed");
+            Session.Runner r = bundle.session().runner();
+            for (Input in : inputs) {
+                String op = inputOps.get(in.name());
+                if (op == null) throw new IllegalArgumentException("model has no input '" + in.name() + "'");
+                Tensor t = Tensors.of(in.data(), in.shape());
+                fed.add(t);
+                r.feed(op, t);
+            }
+            for (String o : outputs) {
+                String op = outputOps.get(o);
+                if (op == null) throw new IllegalArgumentException("model has no output '" + o + "'");
+                r.fetch(op);
+            }
+            List<float[]> out = new ArrayList<>();
+            try (var res = r.run()) {
+                for (int i = 0; i < outputs.size(); i++) out.add(Tensors.toArray(res.get(i)));
+            }
+            return out;
+        } finally {
+            fed.forEach(Tensor::close);
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                bundle.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
