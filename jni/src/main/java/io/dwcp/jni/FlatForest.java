@@ -160,7 +160,8 @@ public final class FlatForest {
             int nf = b.getInt();
             int nt = b.getInt();
             int n = b.getInt();
-            if (nt < 1 || n < 1 || (long) n * 32 + (long) nt * 4 > all.length) {
+            // 28 bytes per node (feature, threshold, left, right, leafValue), 4 per treeStart entry
+            if (nt < 1 || n < 1 || (long) n * 28 + (long) nt * 4 > all.length) {
                 throw new IOException("forest header inconsistent with file size: trees=" + nt + " nodes=" + n);
             }
             double norm = b.getDouble();
