@@ -43,7 +43,7 @@ public interface ForestScorer extends AutoCloseable {
      */
     static ForestScorer create(FlatForest forest, Implementation impl) {
         return switch (impl) {
-            case JAVA -> new JavaForestScorer(forest);
+            case JAVA -> new PackedJavaForestScorer(forest);
             case C -> new NativeForestScorer(forest, Implementation.C);
             case CUDA -> new NativeForestScorer(forest, Implementation.CUDA);
         };

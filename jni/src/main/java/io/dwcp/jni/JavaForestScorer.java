@@ -5,7 +5,8 @@ import java.nio.DoubleBuffer;
 /**
  * The pure-Java reference: walks {@link FlatForest}'s own arrays exactly as its javadoc defines
  * ({@code x[f] <= threshold} goes left, leaf value added per tree in index order, in double). The C and
- * CUDA kernels are tested against this class. Stateless apart from the forest; thread-safe.
+ * CUDA kernels, and the faster Java fallback {@link PackedJavaForestScorer} that {@link Implementation#JAVA}
+ * uses, are tested against this class. Stateless apart from the forest; thread-safe.
  */
 final class JavaForestScorer extends AbstractForestScorer {
     private final int[] treeStart;

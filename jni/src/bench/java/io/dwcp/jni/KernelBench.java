@@ -1,12 +1,5 @@
-package io.dwcp.jni.bench;
+package io.dwcp.jni;
 
-import io.dwcp.jni.FlatForest;
-import io.dwcp.jni.ForestScorer;
-import io.dwcp.jni.Implementation;
-import io.dwcp.jni.Kernels;
-import io.dwcp.jni.Rings;
-import io.dwcp.jni.Scaling;
-import io.dwcp.jni.WindowPacker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -33,7 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>A plain main rather than JMH: the run has to drive a Python peer, and each measured call is long
  * (tens of ms to seconds), so warm-up plus best/median of N wall-clock repetitions is adequate. Not part
- * of the unit suite; see jni/BENCHMARKS.md for the command.
+ * of the unit suite; see jni/BENCHMARKS.md for the command. In package io.dwcp.jni (its own source set)
+ * to time the package-private reference walk next to the implementations.
  */
 public final class KernelBench {
     /** Java first: it is the reference the others are checked against. */
@@ -101,13 +95,19 @@ public final class KernelBench {
         System.out.println();
         System.out.printf(Locale.ROOT, "## Isolation Forest scoring: %d trees (%d nodes), %d rows x %d features%n%n",
                 forest.nTrees(), forest.nNodes(), rows, nf);
-        System.out.println("| implementation | best ms | median ms | ns/row | vs scikit-learn (best) | vs Java (best) | check |");
+        System.out.println("| implementation | best ms | median ms | ns/row | vs scikit-learn (best) | vs Java reference (best) | check |");
         System.out.println("|---|---:|---:|---:|---:|---:|---|");
         double skBest = min(skTimes) * 1e3;
         row("scikit-learn " + "score_samples (peer)", skBest, median(skTimes) * 1e3, rows, skBest, Double.NaN, "reference of the check");
 
         double[] ref = new double[rows];
-        double javaBest = Double.NaN;
+        double[] tr;
+        try (ForestScorer s = new JavaForestScorer(forest)) {
+            tr = time(reps, () -> s.score(x, rows, ref));
+        }
+        double javaBest = min(tr) * 1e3;
+        row("java reference (FlatForest arrays, branchy walk)", javaBest, median(tr) * 1e3, rows, skBest, javaBest,
+                check(ref, ref, sk));
         for (Implementation impl : REFERENCE_FIRST) {
             if (!Kernels.isAvailable(impl)) {
                 System.out.println("| " + impl.id() + " | n/a | | | | | " + Kernels.reasons().get(impl) + " |");
@@ -118,11 +118,7 @@ public final class KernelBench {
             try (ForestScorer s = ForestScorer.create(forest, impl)) {
                 t = time(reps, () -> s.score(x, rows, out));
             }
-            if (impl == Implementation.JAVA) {
-                System.arraycopy(out, 0, ref, 0, rows);
-                javaBest = min(t) * 1e3;
-            }
-            row(impl.id() + " (double[] in/out)", min(t) * 1e3, median(t) * 1e3, rows, skBest, javaBest,
+            row(impl.id() + (impl == Implementation.JAVA ? " (packed layout, the fallback)" : "") + " (double[] in/out)", min(t) * 1e3, median(t) * 1e3, rows, skBest, javaBest,
                     check(out, ref, sk));
             if (impl != Implementation.JAVA) {
                 DoubleBuffer in = ByteBuffer.allocateDirect(x.length * 8).order(ByteOrder.nativeOrder()).asDoubleBuffer();
@@ -211,7 +207,7 @@ public final class KernelBench {
             }
             maxSk = Math.max(maxSk, Math.abs(out[i] - sk[i]));
         }
-        return (differ == 0 ? "bit-identical to Java" : differ + " rows differ from Java")
+        return (differ == 0 ? "bit-identical to Java reference" : differ + " rows differ from Java reference")
                 + String.format(Locale.ROOT, "; max abs diff to scikit-learn %.1e", maxSk);
     }
 
