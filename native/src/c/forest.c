@@ -6,7 +6,8 @@
  * the block, then the next tree. A block of rows (BLOCK * nFeatures doubles) and one tree (at most a few
  * KB for max_samples = 256) both stay in L1/L2 while they are used, instead of streaming the whole forest
  * once per row. Per row the sum still runs over trees in index order, so results are bit-identical to
- * the Java reference. Four rows are walked in lock-step so their independent load chains overlap.
+ * the Java reference. Eight rows are walked in lock-step so their independent load chains overlap
+ * (measured here: 8 rows ~25-30 % faster than 4; 16 no clearly better than 8 on this noisy 2-vCPU VM).
  *
  * Built with -ffp-contract=off and without -ffast-math: the only arithmetic is double addition, and it
  * must round exactly as Java's does.
@@ -58,20 +59,17 @@ static void walk_block(const dwcp_layout *L, const double *x, int rows, double *
         const dwcp_node *T = L->nodes + L->treeStart[t];
         const double *leaf = L->leaf + L->treeStart[t];
         const int depth = L->depth[t];
-        for (r = 0; r + 4 <= rows; r += 4) {
-            const double *x0 = x + (size_t) r * nf, *x1 = x0 + nf, *x2 = x1 + nf, *x3 = x2 + nf;
-            int i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+        for (r = 0; r + 8 <= rows; r += 8) {
+            const double *x0 = x + (size_t) r * nf;
+            int i[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            int j;
             for (d = 0; d < depth; d++) {
-                const dwcp_node n0 = T[i0], n1 = T[i1], n2 = T[i2], n3 = T[i3];
-                i0 = n0.left + (x0[n0.f] > n0.thr);
-                i1 = n1.left + (x1[n1.f] > n1.thr);
-                i2 = n2.left + (x2[n2.f] > n2.thr);
-                i3 = n3.left + (x3[n3.f] > n3.thr);
+                for (j = 0; j < 8; j++) {
+                    const dwcp_node n0 = T[i[j]];
+                    i[j] = n0.left + (x0[j * nf + n0.f] > n0.thr);
+                }
             }
-            sums[r] += leaf[i0];
-            sums[r + 1] += leaf[i1];
-            sums[r + 2] += leaf[i2];
-            sums[r + 3] += leaf[i3];
+            for (j = 0; j < 8; j++) sums[r + j] += leaf[i[j]];
         }
         for (; r < rows; r++) {
             const double *xr = x + (size_t) r * nf;
