@@ -107,6 +107,16 @@ public final class FlatForest {
     public int[] right() { return right.clone(); }
     public double[] leafValue() { return leafValue.clone(); }
 
+    /**
+     * The anomaly score of a sample whose path lengths, added over all trees in index order in double
+     * precision, sum to {@code pathLengthSum}: {@code 2^(-(pathLengthSum / nTrees) / normalizer)}. Every
+     * kernel (Java, C, CUDA) produces such sums and this one method turns them into scores, so equal sums
+     * give bit-identical scores whichever {@code pow} the native side would have used.
+     */
+    public double score(double pathLengthSum) {
+        return Math.pow(2.0, -(pathLengthSum / (treeStart.length - 1)) / normalizer);
+    }
+
     /** Average path length of an unsuccessful BST search among n points, c(n) of Liu et al. */
     public static double averagePathLength(long n) {
         if (n <= 1) {
@@ -150,6 +160,7 @@ public final class FlatForest {
             int nf = b.getInt();
             int nt = b.getInt();
             int n = b.getInt();
+            // 28 bytes per node (feature, threshold, left, right, leafValue), 4 per treeStart entry
             if (nt < 1 || n < 1 || (long) n * 28 + (long) nt * 4 > all.length) {
                 throw new IOException("forest header inconsistent with file size: trees=" + nt + " nodes=" + n);
             }

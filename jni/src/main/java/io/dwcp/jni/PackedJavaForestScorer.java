@@ -1,0 +1,130 @@
+package io.dwcp.jni;
+
+import java.nio.DoubleBuffer;
+
+/**
+ * The pure-Java fallback used by {@link Implementation#JAVA}: the same node layout and branch-free,
+ * fixed-trip-count walk as the C kernel (native/src/c/dwcp_layout.h), in Java. It exists so that the
+ * fallback is not needlessly slow and so that the benchmark can say how much of the C kernel's lead over
+ * the reference comes from the layout rather than from C. Results are bit-identical to
+ * {@link JavaForestScorer} (tested by the contract suite); {@code x > t} equals {@code !(x <= t)} for every
+ * non-NaN x, and NaN is rejected first. Thread-safe (immutable after construction).
+ */
+final class PackedJavaForestScorer extends AbstractForestScorer {
+    private static final int BLOCK = 256;
+
+    private final int nTrees;
+    private final int[] treeStart; // into the packed arrays
+    private final int[] depth;
+    private final int[] feat;      // leaf: 0
+    private final int[] left;      // tree-relative; right = left + 1; leaf: itself
+    private final double[] thr;    // leaf: +inf, so a leaf loops on itself
+    private final double[] leaf;
+
+    PackedJavaForestScorer(FlatForest forest) {
+        super(forest);
+        int[] ts = forest.treeStart();
+        int[] f = forest.feature();
+        double[] th = forest.threshold();
+        int[] l = forest.left();
+        int[] r = forest.right();
+        double[] lv = forest.leafValue();
+        nTrees = forest.nTrees();
+        int n = forest.nNodes();
+        treeStart = new int[nTrees + 1];
+        depth = new int[nTrees];
+        feat = new int[n];
+        left = new int[n];
+        thr = new double[n];
+        leaf = new double[n];
+        int[] queue = new int[n];
+        int[] level = new int[n];
+        int packed = 0;
+        for (int t = 0; t < nTrees; t++) {
+            int lo = ts[t];
+            int hi = ts[t + 1];
+            treeStart[t] = packed;
+            // breadth-first, both children appended together so they are adjacent (as in dwcp_layout.h)
+            int head = 0;
+            int tail = 0;
+            int d = 0;
+            queue[packed + tail] = lo;
+            level[packed + tail] = 0;
+            tail++;
+            while (head < tail) {
+                int p = packed + head;
+                int o = queue[p];
+                if (f[o] == -1) {
+                    feat[p] = 0;
+                    thr[p] = Double.POSITIVE_INFINITY;
+                    left[p] = head;
+                    leaf[p] = lv[o];
+                    d = Math.max(d, level[p]);
+                } else {
+                    if (tail + 2 > hi - lo) {
+                        throw new IllegalArgumentException("tree " + t + ": node " + o + " is reachable twice");
+                    }
+                    feat[p] = f[o];
+                    thr[p] = th[o];
+                    left[p] = tail;
+                    queue[packed + tail] = l[o];
+                    level[packed + tail] = level[p] + 1;
+                    queue[packed + tail + 1] = r[o];
+                    level[packed + tail + 1] = level[p] + 1;
+                    tail += 2;
+                }
+                head++;
+            }
+            depth[t] = d;
+            packed += tail;
+        }
+        treeStart[nTrees] = packed;
+    }
+
+    @Override
+    public Implementation implementation() {
+        return Implementation.JAVA;
+    }
+
+    @Override
+    void pathSums(double[] x, int n, double[] sums) {
+        int nf = nFeatures;
+        for (int i = 0, cells = n * nf; i < cells; i++) {
+            if (Double.isNaN(x[i])) {
+                throw Status.nanInRows(i / nf, i % nf);
+            }
+        }
+        for (int b = 0; b < n; b += BLOCK) {
+            int end = Math.min(n, b + BLOCK);
+            for (int r = b; r < end; r++) {
+                sums[r] = 0.0;
+            }
+            for (int t = 0; t < nTrees; t++) {
+                int base = treeStart[t];
+                int dt = depth[t];
+                for (int r = b; r < end; r++) {
+                    int xb = r * nf;
+                    int i = 0;
+                    for (int d = 0; d < dt; d++) {
+                        int p = base + i;
+                        i = left[p] + (x[xb + feat[p]] > thr[p] ? 1 : 0);
+                    }
+                    sums[r] += leaf[base + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    void pathSums(DoubleBuffer rows, int n, DoubleBuffer sums) {
+        double[] x = new double[n * nFeatures];
+        rows.get(rows.position(), x);
+        double[] s = new double[n];
+        pathSums(x, n, s);
+        sums.put(sums.position(), s);
+    }
+
+    @Override
+    void release() {
+    }
+}

@@ -1,0 +1,23 @@
+package io.dwcp.jni;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/** The contract on the CUDA kernels; skipped (by assumption) wherever no usable GPU is found. */
+class CudaForestScorerTest extends ForestScorerContract {
+    @BeforeAll
+    static void available() {
+        assumeTrue(NativeCuda.isAvailable(), () -> "CUDA unavailable: " + NativeCuda.unavailabilityCause());
+    }
+
+    @Override
+    Implementation implementation() {
+        return Implementation.CUDA;
+    }
+
+    @Override
+    boolean exact() {
+        return false;
+    }
+}

@@ -1,0 +1,9 @@
+package io.dwcp.jni;
+
+/** {@link Implementation#JAVA}: the packed-layout Java fallback, against the reference. */
+class JavaForestScorerTest extends ForestScorerContract {
+    @Override
+    Implementation implementation() {
+        return Implementation.JAVA;
+    }
+}

@@ -1,0 +1,8 @@
+package io.dwcp.jni;
+
+class JavaWindowPackerTest extends WindowPackerContract {
+    @Override
+    Implementation implementation() {
+        return Implementation.JAVA;
+    }
+}

@@ -1,0 +1,86 @@
+/*
+ * dwcp_kernels.h - the C ABI of the project's own kernels (issue 5).
+ *
+ * Two libraries implement it:
+ *   libdwcp_cpu.so   - gcc, always built;
+ *   libdwcp_cuda.so  - nvcc (CUDA runtime linked statically), or, when CUDA is not built, a stub whose
+ *                      probe says why. Both export every dwcp_cuda_* symbol so the JNI glue links either way.
+ *
+ * The boundary is deliberately narrow: pointers and integers in, an int status out, and on error a few
+ * integers in `err` that say where (row, column, ...). Nothing here allocates memory the caller frees,
+ * prints, aborts or longjmps; CUDA errors are turned into DWCP_ERR_CUDA with the cudaError_t in err[0].
+ *
+ * Isolation Forest: the input arrays are exactly io.dwcp.jni.FlatForest's (concatenated trees, absolute
+ * child indices, leaf feature == -1, leafValue = depth + c(size), x[f] <= threshold goes left). The
+ * kernels return the per-sample SUM of path lengths over trees, added in tree index order in double
+ * precision; the caller turns a sum into the score 2^(-(sum / nTrees) / normalizer). Keeping pow() out
+ * of native code is what makes C and CUDA bit-identical to the Java reference (glibc pow, CUDA pow and
+ * Java's Math.pow may differ in the last ulp).
+ *
+ * Window packing: rings is [nRings][capacity][nFeatures] floats; ring r's newest sample sits in slot
+ * (heads[r] - 1) mod capacity (heads[r] is the slot of the next write) and counts[r] samples are valid.
+ * Batch row b packs ring select[b]: its last `window` samples, oldest first, each feature scaled as
+ * (x - center[f]) / scale[f] in float, into out[b][window][nFeatures].
+ */
+#ifndef DWCP_KERNELS_H
+#define DWCP_KERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DWCP_OK             0
+#define DWCP_ERR_ARG       -1  /* null pointer or size out of range; err[0] = 1-based position of the argument */
+#define DWCP_ERR_NAN       -2  /* NaN input; forest: err = {row, column}; pack: err = {batch row, step, feature} */
+#define DWCP_ERR_NOMEM     -3  /* host or device allocation failed */
+#define DWCP_ERR_FOREST    -4  /* forest arrays invalid; err[0] = node index (or tree index, err[1] = 1) */
+#define DWCP_ERR_RING      -5  /* pack: select/head/count out of range; err = {batch row, ring} */
+#define DWCP_ERR_SHORT     -6  /* pack: ring holds fewer samples than the window; err = {batch row, ring, count} */
+#define DWCP_ERR_CUDA      -7  /* CUDA runtime error; err[0] = cudaError_t */
+#define DWCP_ERR_NO_CUDA   -8  /* this libdwcp_cuda.so was built without CUDA */
+#define DWCP_ERR_CLOSED    -9  /* handle is 0 */
+
+/* Number of ints every `err` argument must have room for. */
+#define DWCP_ERR_LEN 4
+
+/* ---- C (libdwcp_cpu.so) ---- */
+
+/* Library version, to check that Java and the .so agree. */
+int dwcp_version(void);
+
+/* Builds the scoring layout of a forest (see forest.c) and returns an opaque handle in *handle. */
+int dwcp_forest_create(int nFeatures, int nTrees, int nNodes, const int *treeStart, const int *feature,
+                       const double *threshold, const int *left, const int *right, const double *leafValue,
+                       long long *handle, int *err);
+/* sums[i] = sum over trees (in index order) of the path length of row i of x ([n][nFeatures], row-major). */
+int dwcp_forest_path_sums(long long handle, const double *x, int n, double *sums, int *err);
+int dwcp_forest_destroy(long long handle);
+
+int dwcp_pack_windows(const float *rings, int nRings, int capacity, int nFeatures, const int *heads,
+                      const int *counts, const int *select, int batch, int window, const float *center,
+                      const float *scale, float *out, int *err);
+
+/* ---- CUDA (libdwcp_cuda.so) ---- */
+
+/* DWCP_OK when at least one device can be used. Otherwise a status, err[0] = cudaError_t (or 0), and a
+ * NUL-terminated reason in msg (at most msgLen bytes). *deviceCount is set in every case. */
+int dwcp_cuda_probe(int *deviceCount, int *err, char *msg, int msgLen);
+/* Name of device 0, NUL-terminated, and its compute capability as major*10+minor in *cc. */
+int dwcp_cuda_device(char *name, int nameLen, int *cc, int *err);
+int dwcp_cuda_forest_create(int nFeatures, int nTrees, int nNodes, const int *treeStart, const int *feature,
+                            const double *threshold, const int *left, const int *right,
+                            const double *leafValue, long long *handle, int *err);
+/* Not safe to call concurrently on one handle (it reuses device scratch buffers); the Java side serialises. */
+int dwcp_cuda_forest_path_sums(long long handle, const double *x, int n, double *sums, int *err);
+int dwcp_cuda_forest_destroy(long long handle);
+int dwcp_cuda_pack_windows(const float *rings, int nRings, int capacity, int nFeatures, const int *heads,
+                           const int *counts, const int *select, int batch, int window, const float *center,
+                           const float *scale, float *out, int *err);
+
+#define DWCP_VERSION 1
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
