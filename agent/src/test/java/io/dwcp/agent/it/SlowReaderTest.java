@@ -55,7 +55,11 @@ class SlowReaderTest {
                     }
                     byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
                     sender.send(new DatagramPacket(b, b.length, agent.udpAddress()));
-                    Thread.sleep(5); // ~10k events/s: a reader that reads keeps up, one that never reads cannot
+                    // Pace by the reading client: whatever the machine's speed, it is never the bottleneck,
+                    // while the stalled client's buffers (~3k events) must overflow over the whole run.
+                    int due = links * Math.max(0, r - 8);
+                    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(20))
+                            .until(() -> fast.lines.size() >= due);
 
                 }
                 int expected = links * (rounds - 9);
