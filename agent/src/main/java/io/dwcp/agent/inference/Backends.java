@@ -9,6 +9,7 @@ public final class Backends {
     private Backends() {}
 
     public static List<InferenceBackend> all(AgentConfig.Inference config, MeterRegistry registry) {
-        return List.of(new BaselineBackend());
+        return List.of(new TensorFlowBackend(true, config, registry), new TensorFlowBackend(false, config, registry),
+                new BaselineBackend());
     }
 }

@@ -6,6 +6,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
+import org.tensorflow.proto.ConfigProto;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +28,36 @@ public final class TfModel implements AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
+    // Session settings for models built inside withConfig(): lets the agent choose threads and device
+    // (e.g. a CPU twin of a GPU model) without every serving class growing a ConfigProto constructor.
+    private static final ThreadLocal<ConfigProto> CONSTRUCTION = new ThreadLocal<>();
+
+    /** Runs {@code make} (which constructs serving classes) so that their TfModels use {@code config}. */
+    public static <T> T withConfig(ConfigProto config, java.util.function.Supplier<T> make) {
+        ConfigProto before = CONSTRUCTION.get();
+        CONSTRUCTION.set(config);
+        try {
+            return make.get();
+        } finally {
+            if (before == null) {
+                CONSTRUCTION.remove();
+            } else {
+                CONSTRUCTION.set(before);
+            }
+        }
+    }
+
     public TfModel(Path dir) {
-        this.bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
+        this(dir, CONSTRUCTION.get());
+    }
+
+    /** Loads with explicit session settings; null = TensorFlow's defaults. */
+    public TfModel(Path dir, ConfigProto config) {
+        SavedModelBundle.Loader loader = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG);
+        if (config != null) {
+            loader = loader.withConfigProto(config);
+        }
+        this.bundle = loader.load();
         Signature sig = bundle.signatures().stream().filter(s -> s.key().equals(SavedModels.SIGNATURE)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("SavedModel at " + dir + " has no serving_default"));
         sig.getInputs().forEach((k, v) -> inputOps.put(k, v.name));
