@@ -419,14 +419,13 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     private float[][] windowParam(JsonNode p, WindowStore store, int features, boolean needFull) {
         JsonNode w = p.get("window");
         if (w != null) {
-            if (!w.isArray() || w.isEmpty()) {
-                throw new IllegalArgumentException("params.window must be a non-empty array of rows");
+            float[][] rows = Params.rows(w, features, "params.window");
+            // A wrong-length window would fail the whole model batch it joins, other callers' inputs too.
+            if (needFull && rows.length != store.capacityOfWindows()) {
+                throw new IllegalArgumentException("params.window has " + rows.length + " rows, the model takes "
+                        + store.capacityOfWindows());
             }
-            float[][] out = new float[w.size()][];
-            for (int i = 0; i < w.size(); i++) {
-                out[i] = row(w.get(i), features, "params.window[" + i + "]");
-            }
-            return out;
+            return rows;
         }
         String key = keyParam(p, store == links);
         RingWindow rw = store.get(key);
@@ -490,18 +489,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     }
 
     private static float[] row(JsonNode a, int features, String where) {
-        if (a == null || !a.isArray() || a.size() != features) {
-            throw new IllegalArgumentException(where + " must be an array of " + features + " numbers");
-        }
-        float[] out = new float[features];
-        for (int i = 0; i < features; i++) {
-            JsonNode v = a.get(i);
-            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-                throw new IllegalArgumentException(where + "[" + i + "] is not a finite number");
-            }
-            out[i] = (float) v.asDouble();
-        }
-        return out;
+        return Params.row(a, features, where);
     }
 
     public boolean isRunning() {

@@ -248,32 +248,37 @@ public final class SocketServer implements EventSink {
             if (text.isBlank()) {
                 return;
             }
-            JsonNode req;
-            try {
-                req = EventCodec.MAPPER.readTree(text);
-            } catch (IOException e) {
-                bad(null, "bad_request", "not JSON: " + firstLine(e.getMessage()));
-                return;
+            RequestCodec.Parsed parsed = RequestCodec.parse(text);
+            if (parsed instanceof RequestCodec.Invalid inv) {
+                bad(inv.id(), inv.code(), inv.message());
+            } else if (parsed instanceof RequestCodec.Control c) {
+                control(c);
+            } else if (parsed instanceof RequestCodec.Inference inf) {
+                Pipeline p = pipeline;
+                String id = inf.id();
+                if (p == null) {
+                    session.reply(reply(Request.Reply.error(id, "unavailable", "models not loaded yet")));
+                    return;
+                }
+                if (session.inFlight.incrementAndGet() > config.maxInFlightPerClient()) {
+                    session.inFlight.decrementAndGet();
+                    session.reply(reply(Request.Reply.error(id, "too_many_in_flight",
+                            "more than " + config.maxInFlightPerClient() + " requests in flight")));
+                    return;
+                }
+                p.submit(new Request(id, inf.method(), inf.params(), r -> {
+                    session.inFlight.decrementAndGet();
+                    session.reply(reply(r));
+                }));
             }
-            if (req == null || !req.isObject()) {
-                bad(null, "bad_request", "a request is a JSON object");
-                return;
-            }
-            JsonNode idNode = req.get("id");
-            String id = idNode == null || idNode.isNull() ? null : idNode.asText();
-            String method = req.path("method").asText("");
-            JsonNode params = req.path("params");
-            if (params.isMissingNode() || params.isNull()) {
-                params = EventCodec.MAPPER.createObjectNode();
-            }
-            if (!params.isObject()) {
-                bad(id, "bad_request", "params must be an object");
-                return;
-            }
-            switch (method) {
+        }
+
+        private void control(RequestCodec.Control c) {
+            String id = c.id();
+            switch (c.method()) {
                 case "ping" -> session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("pong", true))));
                 case "subscribe" -> {
-                    JsonNode types = params.get("types");
+                    JsonNode types = c.params().get("types");
                     if (types == null || types.isNull()) {
                         session.types = null;
                     } else if (types.isArray()) {
@@ -286,37 +291,9 @@ public final class SocketServer implements EventSink {
                     }
                     session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("subscribed", true))));
                 }
-                case "unsubscribe" -> {
+                default -> {
                     session.types = Set.of();
                     session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("subscribed", false))));
-                }
-                default -> {
-                    Request.Method m;
-                    try {
-                        m = Request.Method.valueOf(method);
-                    } catch (IllegalArgumentException e) {
-                        bad(id, "unknown_method", "unknown method '" + method + "'");
-                        return;
-                    }
-                    if (id == null) {
-                        bad(null, "bad_request", "inference requests need an \"id\"");
-                        return;
-                    }
-                    Pipeline p = pipeline;
-                    if (p == null) {
-                        session.reply(reply(Request.Reply.error(id, "unavailable", "models not loaded yet")));
-                        return;
-                    }
-                    if (session.inFlight.incrementAndGet() > config.maxInFlightPerClient()) {
-                        session.inFlight.decrementAndGet();
-                        session.reply(reply(Request.Reply.error(id, "too_many_in_flight",
-                                "more than " + config.maxInFlightPerClient() + " requests in flight")));
-                        return;
-                    }
-                    p.submit(new Request(id, m, params, r -> {
-                        session.inFlight.decrementAndGet();
-                        session.reply(reply(r));
-                    }));
                 }
             }
         }
@@ -337,14 +314,6 @@ public final class SocketServer implements EventSink {
             LOG.debug("socket client error, closing: {}", cause.toString());
             ctx.close();
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "parse error";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     static byte[] reply(Request.Reply r) {

@@ -91,6 +91,11 @@ public final class WindowStore {
         return windows.size();
     }
 
+    /** Steps per window. */
+    public int capacityOfWindows() {
+        return capacity;
+    }
+
     public String name() {
         return name;
     }

@@ -1,0 +1,43 @@
+package io.dwcp.agent.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Validation of numeric request parameters. Total: bad input is an IllegalArgumentException naming where. */
+public final class Params {
+    /** Longest window a request may carry: bounds the work one request can ask for. */
+    public static final int MAX_ROWS = 1024;
+
+    private Params() {}
+
+    /** A non-empty array of rows, each of {@code features} finite numbers. */
+    public static float[][] rows(JsonNode w, int features, String where) {
+        if (w == null || !w.isArray() || w.isEmpty()) {
+            throw new IllegalArgumentException(where + " must be a non-empty array of rows");
+        }
+        if (w.size() > MAX_ROWS) {
+            throw new IllegalArgumentException(where + " has " + w.size() + " rows, at most " + MAX_ROWS);
+        }
+        float[][] out = new float[w.size()][];
+        for (int i = 0; i < w.size(); i++) {
+            out[i] = row(w.get(i), features, where + "[" + i + "]");
+        }
+        return out;
+    }
+
+    /** An array of exactly {@code features} finite numbers (as floats, which must stay finite too). */
+    public static float[] row(JsonNode a, int features, String where) {
+        if (a == null || !a.isArray() || a.size() != features) {
+            throw new IllegalArgumentException(where + " must be an array of " + features + " numbers");
+        }
+        float[] out = new float[features];
+        for (int i = 0; i < features; i++) {
+            JsonNode v = a.get(i);
+            float f = (float) v.asDouble();
+            if (!v.isNumber() || !Float.isFinite(f)) {
+                throw new IllegalArgumentException(where + "[" + i + "] is not a finite number");
+            }
+            out[i] = f;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package io.dwcp.agent.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dwcp.agent.pipeline.Params;
+import io.dwcp.agent.sink.RequestCodec;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Fuzzes socket request lines: the codec is total (never throws), and parameter validation fails only with
+ * IllegalArgumentException (which the agent answers as {@code bad_request}).
+ */
+class RequestFuzzTest {
+    @FuzzTest
+    void request(byte[] data) {
+        RequestCodec.Parsed p = RequestCodec.parse(new String(data, StandardCharsets.UTF_8));
+        if (p == null) {
+            throw new AssertionError("null parse");
+        }
+        if (p instanceof RequestCodec.Inference inf) {
+            JsonNode params = inf.params();
+            try {
+                if (params.has("window")) {
+                    float[][] rows = Params.rows(params.get("window"), 6, "params.window");
+                    for (float[] r : rows) {
+                        for (float v : r) {
+                            if (!Float.isFinite(v)) {
+                                throw new AssertionError("non-finite value passed validation");
+                            }
+                        }
+                    }
+                }
+                if (params.has("features")) {
+                    Params.row(params.get("features"), 9, "params.features");
+                }
+            } catch (IllegalArgumentException expected) {
+                // answered as bad_request
+            }
+        }
+    }
+}
