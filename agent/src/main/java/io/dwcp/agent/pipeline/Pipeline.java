@@ -8,6 +8,7 @@ import io.dwcp.agent.event.CompressionChoice;
 import io.dwcp.agent.event.Event;
 import io.dwcp.agent.event.EventSink;
 import io.dwcp.agent.event.LatencyResult;
+import io.dwcp.agent.event.PredictionError;
 import io.dwcp.agent.inference.DynamicBatcher;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
@@ -310,7 +311,11 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             MetricRecord r = keys.get(i);
             batcher.submit(in.get(i)).whenComplete((out, err) -> {
                 if (err != null) {
-                    lost(model, err);
+                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    lost(model, c);
+                    sink.publish(new PredictionError(model, r.nodeId(), r.peerId(),
+                            c instanceof RejectedExecutionException ? "overloaded" : "error", String.valueOf(c.getMessage()),
+                            Instant.ofEpochMilli(r.timestampMillis()).toString()));
                     return;
                 }
                 predictions.get(model).increment();
