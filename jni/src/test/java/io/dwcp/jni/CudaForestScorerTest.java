@@ -2,12 +2,12 @@ package io.dwcp.jni;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /** The contract on the CUDA kernels; skipped (by assumption) wherever no usable GPU is found. */
 class CudaForestScorerTest extends ForestScorerContract {
-    @BeforeAll
-    static void available() {
+    @BeforeEach
+    void available() { // per test, so the report counts skipped tests rather than none
         assumeTrue(NativeCuda.isAvailable(), () -> "CUDA unavailable: " + NativeCuda.unavailabilityCause());
     }
 

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
 class ProbeTest {
 
     @Test
+    void nativeTestsRunUnderJniChecks() {
+        assertTrue(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-Xcheck:jni"),
+                "surefire must pass -Xcheck:jni (jni/pom.xml)");
+    }
+
+    @Test
     void cKernelsLoadFromTheBuild() {
         // The C library is built on every host that builds this module, so here it must load.
         NativeCpu.ensureAvailability();
