@@ -52,6 +52,7 @@ public final class AgentService {
         }
         BackendSelector.Choice choice = BackendSelector.select(Device.parse(config.inference().device()),
                 Backends.all(config.inference(), registry));
+        LOG.info("native kernels: {}", io.dwcp.jni.Kernels.describe());
         InferenceBackend.Loaded loaded = choice.backend().load(config.inference().modelsDir());
         ModelSet models = loaded.models();
         for (String note : loaded.notes()) {

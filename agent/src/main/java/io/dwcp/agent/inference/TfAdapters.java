@@ -157,7 +157,27 @@ final class TfAdapters {
                 throw new IllegalStateException("reliability: forest has " + forest.nFeatures() + " features, schema has "
                         + Schemas.RELIABILITY.size());
             }
-            return new Reliability(a.metadata(), ForestScorer.create(forest));
+            return new Reliability(a.metadata(), scorer(forest));
+        }
+
+        /** The selected kernel (CUDA > C > Java); if it cannot take the forest (e.g. GPU memory), the next one. */
+        static ForestScorer scorer(FlatForest forest) {
+            RuntimeException last = null;
+            java.util.List<io.dwcp.jni.Implementation> order = new java.util.ArrayList<>();
+            order.add(io.dwcp.jni.Kernels.selected());
+            for (io.dwcp.jni.Implementation impl : java.util.List.of(io.dwcp.jni.Implementation.C, io.dwcp.jni.Implementation.JAVA)) {
+                if (!order.contains(impl) && io.dwcp.jni.Kernels.isAvailable(impl)) {
+                    order.add(impl);
+                }
+            }
+            for (io.dwcp.jni.Implementation impl : order) {
+                try {
+                    return ForestScorer.create(forest, impl);
+                } catch (io.dwcp.jni.KernelException | UnsatisfiedLinkError e) {
+                    last = new IllegalStateException("forest scorer " + impl.id() + ": " + e.getMessage(), e);
+                }
+            }
+            throw last;
         }
 
         @Override public String name() { return "isolation-forest-" + scorer.implementation().id(); }
