@@ -36,12 +36,23 @@ public final class Application {
         try {
             Micronaut.build(rest).mainClass(Application.class).properties(props).start();
         } catch (Throwable t) {
-            Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            System.err.println("dwcp-agent: startup failed: " + root.getMessage());
+            System.err.println("dwcp-agent: startup failed: " + startupMessage(t));
             System.exit(2);
         }
+    }
+
+    /**
+     * The line an operator needs from a start-up failure: our own message (naming the key, port or path)
+     * where there is one in the cause chain, else the innermost cause's.
+     */
+    public static String startupMessage(Throwable t) {
+        Throwable root = t;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof StartupException || c instanceof io.dwcp.agent.config.ConfigException) {
+                return c.getMessage();
+            }
+            root = c;
+        }
+        return root.getMessage();
     }
 }

@@ -59,9 +59,9 @@ public final class UdpIngestServer implements AutoCloseable {
         InetSocketAddress want = new InetSocketAddress(config.host(), config.port());
         try {
             channel = b.bind(want).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked bind error undeclared {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalStateException("cannot bind UDP ingest to " + config.host() + ":" + config.port()
+            throw new io.dwcp.agent.StartupException("cannot bind UDP ingest to " + config.host() + ":" + config.port()
                     + " (dwcp.ingest.port): " + e.getMessage(), e);
         }
         InetSocketAddress bound = (InetSocketAddress) channel.localAddress();

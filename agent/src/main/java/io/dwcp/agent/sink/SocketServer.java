@@ -97,16 +97,16 @@ public final class SocketServer implements EventSink {
                 b.channel(NioServerDomainSocketChannel.class);
                 server = b.bind(UnixDomainSocketAddress.of(path)).syncUninterruptibly().channel();
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked bind error undeclared {
             shutdownGroups();
-            throw new IllegalStateException("cannot listen on Unix socket " + path + " (dwcp.socket.path): "
+            throw new io.dwcp.agent.StartupException("cannot listen on Unix socket " + path + " (dwcp.socket.path): "
                     + e.getMessage(), e);
         }
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
         } catch (IOException | UnsupportedOperationException e) {
             close();
-            throw new IllegalStateException("cannot set mode 0660 on " + path + ": " + e.getMessage(), e);
+            throw new io.dwcp.agent.StartupException("cannot set mode 0660 on " + path + ": " + e.getMessage(), e);
         }
         LOG.info("socket listening on {} (mode 0660, {})", path, Transports.name());
     }
@@ -117,10 +117,10 @@ public final class SocketServer implements EventSink {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot create socket directory " + dir + " (dwcp.socket.path): " + e, e);
+            throw new io.dwcp.agent.StartupException("cannot create socket directory " + dir + " (dwcp.socket.path): " + e, e);
         }
         if (!Files.isWritable(dir)) {
-            throw new IllegalStateException("socket directory " + dir + " is not writable (dwcp.socket.path)");
+            throw new io.dwcp.agent.StartupException("socket directory " + dir + " is not writable (dwcp.socket.path)", null);
         }
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -129,21 +129,21 @@ public final class SocketServer implements EventSink {
         try {
             isSocket = "socket".equals(fileType(path));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot inspect " + path + ": " + e, e);
+            throw new io.dwcp.agent.StartupException("cannot inspect " + path + ": " + e, e);
         }
         if (!isSocket) {
-            throw new IllegalStateException(path + " exists and is not a socket; refusing to replace it (dwcp.socket.path)");
+            throw new io.dwcp.agent.StartupException(path + " exists and is not a socket; refusing to replace it (dwcp.socket.path)", null);
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-            throw new IllegalStateException("another process is listening on " + path + " (dwcp.socket.path)");
+            throw new io.dwcp.agent.StartupException("another process is listening on " + path + " (dwcp.socket.path)", null);
         } catch (IOException refused) {
             // Nobody home: a stale file from a crashed run.
             try {
                 Files.deleteIfExists(path);
                 LOG.info("removed stale socket file {}", path);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot remove stale socket " + path + ": " + e, e);
+                throw new io.dwcp.agent.StartupException("cannot remove stale socket " + path + ": " + e, e);
             }
         }
     }
