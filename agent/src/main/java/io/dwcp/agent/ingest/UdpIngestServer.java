@@ -59,7 +59,7 @@ public final class UdpIngestServer implements AutoCloseable {
         InetSocketAddress want = new InetSocketAddress(config.host(), config.port());
         try {
             channel = b.bind(want).syncUninterruptibly().channel();
-        } catch (Exception e) { // Netty rethrows the checked bind error undeclared {
+        } catch (Exception e) { // Netty rethrows the checked bind error undeclared
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new io.dwcp.agent.StartupException("cannot bind UDP ingest to " + config.host() + ":" + config.port()
                     + " (dwcp.ingest.port): " + e.getMessage(), e);

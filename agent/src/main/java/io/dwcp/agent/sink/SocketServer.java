@@ -97,7 +97,7 @@ public final class SocketServer implements EventSink {
                 b.channel(NioServerDomainSocketChannel.class);
                 server = b.bind(UnixDomainSocketAddress.of(path)).syncUninterruptibly().channel();
             }
-        } catch (Exception e) { // Netty rethrows the checked bind error undeclared {
+        } catch (Exception e) { // Netty rethrows the checked bind error undeclared
             shutdownGroups();
             throw new io.dwcp.agent.StartupException("cannot listen on Unix socket " + path + " (dwcp.socket.path): "
                     + e.getMessage(), e);
