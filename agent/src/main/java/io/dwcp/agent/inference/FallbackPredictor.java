@@ -57,6 +57,11 @@ public final class FallbackPredictor<I, O> implements Predictor<I, O> {
         return gpu.version();
     }
 
+    @Override
+    public java.util.Optional<io.dwcp.models.features.Scaler> inputScaler() {
+        return gpu.inputScaler();
+    }
+
     public boolean onGpu() {
         return onGpu;
     }

@@ -67,6 +67,7 @@ final class TfAdapters {
         }
 
         @Override public String name() { return "lstm-forecaster"; }
+        @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
 
         @Override
@@ -103,6 +104,7 @@ final class TfAdapters {
         }
 
         @Override public String name() { return "policy-net"; }
+        @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
 
         @Override
@@ -181,6 +183,7 @@ final class TfAdapters {
         }
 
         @Override public String name() { return "isolation-forest-" + scorer.implementation().id(); }
+        @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(scaler); }
         @Override public String version() { return md.version(); }
 
         @Override
@@ -241,6 +244,7 @@ final class TfAdapters {
         }
 
         @Override public String name() { return "lstm-autoencoder"; }
+        @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
 
         @Override

@@ -80,6 +80,10 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     private final DynamicBatcher<float[][], AnomalyVerdict> rBatcher;
     private final DynamicBatcher<float[][], LatencyVerdict> lBatcher;
     private final AccuracyTracker accuracy;
+    private final DriftMonitor bwDrift;
+    private final DriftMonitor cDrift;
+    private final DriftMonitor rDrift;
+    private final DriftMonitor lDrift;
     private final DistributionSummary batchSize;
     private final Timer batchTime;
     private final Counter requestsRejected;
@@ -130,6 +134,10 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         lBatcher = new DynamicBatcher<>("latency", () -> models.get().latency(), ic.maxBatchSize(),
                 ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
         accuracy = new AccuracyTracker(config.windows().maxLinks(), registry);
+        bwDrift = new DriftMonitor("bandwidth", Schemas.BANDWIDTH, () -> models.get().bandwidth().inputScaler().orElse(null), registry);
+        cDrift = new DriftMonitor("compression", Schemas.COMPRESSION, () -> models.get().compression().inputScaler().orElse(null), registry);
+        rDrift = new DriftMonitor("reliability", Schemas.RELIABILITY, () -> models.get().reliability().inputScaler().orElse(null), registry);
+        lDrift = new DriftMonitor("latency", Schemas.LATENCY, () -> models.get().latency().inputScaler().orElse(null), registry);
         links.onEvict(accuracy::remove);
         worker = new Thread(this::run, "dwcp-pipeline");
         worker.setDaemon(true);
@@ -230,7 +238,9 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             switch (r.measurement()) {
                 case LINK -> {
                     accuracy.actual(r.key(), r.values()[0]);
-                    RingWindow w = links.add(r.key(), linkVector(r), r.timestampMillis(), now);
+                    float[] v = linkVector(r);
+                    bwDrift.observe(v);
+                    RingWindow w = links.add(r.key(), v, r.timestampMillis(), now);
                     if (w.full()) {
                         bwKeys.add(r);
                         bwIn.add(w.snapshot());
@@ -238,17 +248,23 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 }
                 case TRANSFER -> {
                     cKeys.add(r);
-                    cIn.add(toFloats(r.values()));
+                    float[] v = toFloats(r.values());
+                    cDrift.observe(v);
+                    cIn.add(v);
                 }
                 case RELIABILITY -> {
-                    RingWindow w = nodes.add(r.key(), toFloats(r.values()), r.timestampMillis(), now);
+                    float[] v = toFloats(r.values());
+                    rDrift.observe(v);
+                    RingWindow w = nodes.add(r.key(), v, r.timestampMillis(), now);
                     if (w.size() > ModelSet.BASELINE_MIN_HISTORY) {
                         rKeys.add(r);
                         rIn.add(w.snapshot());
                     }
                 }
                 case CONSENSUS -> {
-                    RingWindow w = consensus.add(r.key(), toFloats(r.values()), r.timestampMillis(), now);
+                    float[] v = toFloats(r.values());
+                    lDrift.observe(v);
+                    RingWindow w = consensus.add(r.key(), v, r.timestampMillis(), now);
                     if (w.full()) {
                         lKeys.add(r);
                         lIn.add(w.snapshot());

@@ -18,6 +18,11 @@ public interface Predictor<I, O> extends AutoCloseable {
 
     List<O> predictBatch(List<I> inputs);
 
+    /** The input scaler the model was trained with (from its metadata), for drift monitoring; empty for baselines. */
+    default java.util.Optional<io.dwcp.models.features.Scaler> inputScaler() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     default void close() {}
 }
