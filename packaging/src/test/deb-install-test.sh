@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs inside a private mount namespace (see deb-test.sh): overlay of / at $WORK/ov/root, install the
+# package there with dpkg --root (maintainer scripts run chrooted into it), run it, upgrade, purge.
+set -euo pipefail
+R=$WORK/ov/root
+pass() { echo "deb-test: ok   - $*"; }
+fail() { echo "deb-test: FAIL - $*" >&2; exit 1; }
+
+mount -t overlay overlay -o "lowerdir=/,upperdir=$WORK/ov/upper,workdir=$WORK/ov/work" "$R"
+mount --rbind /dev "$R/dev"
+mount -t proc proc "$R/proc" 2>/dev/null || mount --rbind /proc "$R/proc"
+# Fresh /run and /tmp: no /run/systemd/system, so the scripts never talk to a systemd (the host's or any).
+mount -t tmpfs tmpfs "$R/run"
+mount -t tmpfs tmpfs "$R/tmp"
+rootdo() { chroot "$R" "$@"; }
+
+# --- install ---
+dpkg --root="$R" --force-depends -i "$DEB" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "dpkg -i"; }
+rootdo dpkg-query -W -f='${Status}\n' dwcp-agent | grep -qx 'install ok installed' || fail "not installed"
+pw=$(rootdo getent passwd dwcp-agent) || fail "postinst did not create user dwcp-agent"
+IFS=: read -r _ _ uid gid _ home shell <<<"$pw"
+[ "$uid" -lt 1000 ] || fail "dwcp-agent is not a system user (uid $uid)"
+[ "$shell" = /usr/sbin/nologin ] || fail "shell $shell"
+[ "$home" = /var/lib/dwcp-agent ] || fail "home $home"
+[ "$(rootdo getent group dwcp-agent | cut -d: -f3)" = "$gid" ] || fail "group dwcp-agent"
+for d in /var/lib/dwcp-agent /var/lib/dwcp-agent/models /var/cache/dwcp-agent; do
+  [ "$(rootdo stat -c '%U:%G %a' "$d")" = "dwcp-agent:dwcp-agent 750" ] || fail "$d is $(rootdo stat -c '%U:%G %a' "$d")"
+done
+[ ! -e "$R/etc/systemd/system/multi-user.target.wants/dwcp-agent.service" ] || fail "install enabled the service"
+pass "dpkg --root install: user dwcp-agent (uid $uid, nologin), group, state/cache/models dirs 0750, nothing enabled"
+
+# --- run the packaged launcher and jar as the packaged user, the way the unit does ---
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+if command -v python3 >/dev/null && command -v curl >/dev/null; then
+  udp=$(free_port); http=$(free_port)
+  rootdo install -d -o dwcp-agent -g dwcp-agent -m 0750 /run/dwcp-agent   # the unit's RuntimeDirectory=
+  chroot --userspec=dwcp-agent:dwcp-agent "$R" env -i PATH=/usr/bin:/bin HOME=/var/lib/dwcp-agent \
+    DWCP_AGENT_CONFIG=/etc/dwcp-agent/application.yml DWCP_AGENT_JAVACPP_CACHEDIR=/var/cache/dwcp-agent/javacpp \
+    JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" TF_CPP_MIN_LOG_LEVEL=2 \
+    /usr/bin/dwcp-agent run --dwcp.ingest.port="$udp" --micronaut.server.port="$http" >"$WORK/agent.log" 2>&1 &
+  pid=$!
+  up=no
+  for _ in $(seq 120); do
+    if curl -sf "http://127.0.0.1:$http/health" >/dev/null; then up=yes; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  [ "$up" = yes ] || { tail -20 "$WORK/agent.log"; kill "$pid" 2>/dev/null || true; fail "packaged agent did not become healthy"; }
+  [ "$(rootdo stat -c '%U:%G %a %F' /run/dwcp-agent/agent.sock)" = "dwcp-agent:dwcp-agent 660 socket" ] \
+    || fail "socket is $(rootdo stat -c '%U:%G %a %F' /run/dwcp-agent/agent.sock)"
+  grep -q 'config dwcp.socket = Socket\[path=/run/dwcp-agent/agent.sock' "$WORK/agent.log" || fail "config file not read"
+  kill -TERM "$pid"
+  rc=0; wait "$pid" || rc=$?
+  [ "$rc" = 143 ] || { tail -20 "$WORK/agent.log"; fail "exit status $rc on SIGTERM, unit expects 143 (SuccessExitStatus)"; }
+  grep -q 'stopping: ingest' "$WORK/agent.log" || fail "no graceful stop logged"
+  [ ! -e "$R/run/dwcp-agent/agent.sock" ] || fail "socket left behind"
+  pass "packaged agent ran as dwcp-agent from /etc/dwcp-agent/application.yml: /health UP, socket 0660 dwcp-agent, SIGTERM → drained, exit 143"
+else
+  echo "deb-test: SKIP - python3/curl missing: packaged agent not started"
+fi
+
+# --- upgrade keeps the operator's config ---
+echo "# edited by the operator" >>"$R/etc/dwcp-agent/application.yml"
+dpkg --root="$R" --force-depends --force-confold -i "$DEB" >"$WORK/upgrade.log" 2>&1 || { cat "$WORK/upgrade.log"; fail "upgrade"; }
+grep -q '^# edited by the operator' "$R/etc/dwcp-agent/application.yml" || fail "upgrade lost the edited conffile"
+[ "$(rootdo getent passwd dwcp-agent | cut -d: -f3)" = "$uid" ] || fail "upgrade changed the user"
+pass "upgrade (dpkg -i over the installed version): edited /etc/dwcp-agent/application.yml kept, same user"
+
+# --- remove keeps config and user; purge cleans ---
+dpkg --root="$R" -r dwcp-agent >"$WORK/remove.log" 2>&1 || { cat "$WORK/remove.log"; fail "remove"; }
+[ ! -e "$R/usr/share/dwcp-agent/dwcp-agent.jar" ] || fail "remove left the jar"
+[ -f "$R/etc/dwcp-agent/application.yml" ] || fail "remove deleted the config"
+rootdo getent passwd dwcp-agent >/dev/null || fail "remove deleted the user"
+dpkg --root="$R" --purge dwcp-agent >"$WORK/purge.log" 2>&1 || { cat "$WORK/purge.log"; fail "purge"; }
+for p in /etc/dwcp-agent /var/lib/dwcp-agent /var/cache/dwcp-agent /usr/bin/dwcp-agent /lib/systemd/system/dwcp-agent.service; do
+  [ ! -e "$R$p" ] || fail "purge left $p"
+done
+! rootdo getent passwd dwcp-agent >/dev/null || fail "purge left user dwcp-agent"
+! rootdo getent group dwcp-agent >/dev/null || fail "purge left group dwcp-agent"
+pass "remove keeps config and user; purge removes config, state, cache, user and group"
