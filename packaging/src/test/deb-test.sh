@@ -9,8 +9,9 @@
 #      systemd), then: user/group/dirs made by postinst, nothing enabled, the packaged launcher runs the
 #      packaged jar as dwcp-agent (health UP, socket mode 0660 group dwcp-agent, SIGTERM → 143), an upgrade
 #      keeps a locally edited conffile, purge removes user, group and directories.
-# Steps that need a tool or privilege that is missing are skipped with a message saying so;
-# DWCP_DEB_TEST_STRICT=1 turns those skips into failures (CI sets it via .ci/run).
+# Steps that need a missing tool or privilege are skipped with a message saying so; DWCP_DEB_TEST_STRICT=1
+# (set by .ci/run, which installs the tools) turns a missing tool into a failure. Missing privileges (not
+# root, no overlayfs in the container) stay skips: step 4 is then not run, and the message says so.
 set -euo pipefail
 
 deb=$(readlink -f "$1")
@@ -21,10 +22,11 @@ trap 'rm -rf "$work"' EXIT
 
 pass() { echo "deb-test: ok   - $*"; }
 fail() { echo "deb-test: FAIL - $*" >&2; exit 1; }
-skip() {
+skip() {  # a missing tool
   if [ "$strict" = 1 ]; then fail "cannot run (DWCP_DEB_TEST_STRICT=1): $*"; fi
   echo "deb-test: SKIP - $*"
 }
+skip_priv() { echo "deb-test: SKIP - $*"; }  # a missing privilege
 
 [ -f "$deb" ] || fail "no package at $1"
 if ! command -v dpkg-deb >/dev/null; then
@@ -115,7 +117,7 @@ fi
 
 # --- 4. install, run, upgrade, purge in a throw-away overlay root ---------------------------------
 if [ "$(id -u)" != 0 ]; then
-  skip "not root: install test into an overlay root needs mount namespaces"
+  skip_priv "not root: install test into an overlay root needs mount namespaces"
   exit 0
 fi
 if ! command -v dpkg >/dev/null || ! command -v unshare >/dev/null; then
@@ -125,7 +127,7 @@ fi
 mkdir -p "$work/ov/upper" "$work/ov/work" "$work/ov/root"
 if ! unshare -m --propagation private sh -c \
     "mount -t overlay overlay -o lowerdir=/,upperdir=$work/ov/upper,workdir=$work/ov/work $work/ov/root" 2>"$work/ovprobe"; then
-  skip "cannot mount overlayfs here ($(cat "$work/ovprobe")): install test"
+  skip_priv "cannot mount overlayfs here ($(cat "$work/ovprobe")): install test"
   exit 0
 fi
 host_before=$(cat /etc/passwd /etc/group /var/lib/dpkg/status | md5sum)
