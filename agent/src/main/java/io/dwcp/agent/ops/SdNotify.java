@@ -54,26 +54,30 @@ public final class SdNotify implements AutoCloseable {
     private DomainSocketAddress target;
     private ScheduledExecutorService ticker;
     private volatile boolean stopping;
+    private final boolean haltOnDeadline;
 
-    private SdNotify(String socketName, Duration watchdogInterval) {
+    private SdNotify(String socketName, Duration watchdogInterval, boolean haltOnDeadline) {
         this.socketName = socketName;
         this.watchdogInterval = watchdogInterval;
+        this.haltOnDeadline = haltOnDeadline;
     }
 
     /** From the process environment ({@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC}, {@code WATCHDOG_PID}). */
     public static SdNotify fromEnvironment() {
-        return from(System.getenv(), ProcessHandle.current().pid());
+        SdNotify n = from(System.getenv(), ProcessHandle.current().pid());
+        return n.enabled() ? new SdNotify(n.socketName, n.watchdogInterval, true) : n;
     }
 
     /**
      * From an environment map: disabled without {@code NOTIFY_SOCKET}; the watchdog interval is half of
      * {@code WATCHDOG_USEC}, and off when that is unset, not a positive number, or when {@code WATCHDOG_PID}
-     * names another process (systemd meant the watchdog for it, see sd_watchdog_enabled(3)).
+     * names another process (systemd meant the watchdog for it, see sd_watchdog_enabled(3)). Unlike
+     * {@link #fromEnvironment()} it never arms {@link StopDeadline} (tests share the JVM).
      */
     public static SdNotify from(Map<String, String> env, long pid) {
         String socket = env.get("NOTIFY_SOCKET");
         if (socket == null || socket.isEmpty()) {
-            return new SdNotify(null, null);
+            return new SdNotify(null, null, false);
         }
         Duration watchdog = null;
         String usec = env.get("WATCHDOG_USEC");
@@ -88,7 +92,7 @@ public final class SdNotify implements AutoCloseable {
                 LOG.warn("ignoring WATCHDOG_USEC={}: not a number", usec);
             }
         }
-        return new SdNotify(socket, watchdog);
+        return new SdNotify(socket, watchdog, false);
     }
 
     /** True when running under systemd with a notify socket. */
@@ -155,12 +159,18 @@ public final class SdNotify implements AutoCloseable {
         }
     }
 
-    /** Sends {@code STOPPING=1} and stops the watchdog: shutdown has begun. */
+    /**
+     * Sends {@code STOPPING=1}, stops the watchdog and arms {@link StopDeadline}: shutdown has begun and
+     * will end within {@link StopDeadline#DEFAULT}.
+     */
     public void stopping() {
         if (!enabled()) {
             return;
         }
         stopping = true;
+        if (haltOnDeadline) {
+            StopDeadline.arm(StopDeadline.DEFAULT);
+        }
         synchronized (this) {
             if (ticker != null) {
                 ticker.shutdownNow();
