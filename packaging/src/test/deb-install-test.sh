@@ -34,7 +34,29 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 if command -v python3 >/dev/null && command -v curl >/dev/null; then
   udp=$(free_port); http=$(free_port)
   rootdo install -d -o dwcp-agent -g dwcp-agent -m 0750 /run/dwcp-agent   # the unit's RuntimeDirectory=
+  # Stand-in for systemd's notify socket (abstract, so the chrooted agent reaches it): the real jar must
+  # send READY=1, WATCHDOG=1 at half of WATCHDOG_USEC and STOPPING=1.
+  notify=dwcp-deb-test-$$
+  python3 - "$notify" "$WORK/notify.log" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("\0" + sys.argv[1])
+s.settimeout(180)
+with open(sys.argv[2], "w") as f:
+    while True:
+        try:
+            d = s.recv(4096).decode()
+        except OSError:
+            break
+        f.write("%.3f %s\n" % (time.monotonic(), d.replace("\n", " | ")))
+        f.flush()
+        if "STOPPING=1" in d:
+            break
+PY
+  notify_pid=$!
+  sleep 0.5
   chroot --userspec=dwcp-agent:dwcp-agent "$R" env -i PATH=/usr/bin:/bin HOME=/var/lib/dwcp-agent \
+    NOTIFY_SOCKET="@$notify" WATCHDOG_USEC=1000000 \
     DWCP_AGENT_CONFIG=/etc/dwcp-agent/application.yml DWCP_AGENT_JAVACPP_CACHEDIR=/var/cache/dwcp-agent/javacpp \
     JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" TF_CPP_MIN_LOG_LEVEL=2 \
     /usr/bin/dwcp-agent run --dwcp.ingest.port="$udp" --micronaut.server.port="$http" >"$WORK/agent.log" 2>&1 &
@@ -54,6 +76,11 @@ if command -v python3 >/dev/null && command -v curl >/dev/null; then
   [ "$rc" = 143 ] || { tail -20 "$WORK/agent.log"; fail "exit status $rc on SIGTERM, unit expects 143 (SuccessExitStatus)"; }
   grep -q 'stopping: ingest' "$WORK/agent.log" || fail "no graceful stop logged"
   [ ! -e "$R/run/dwcp-agent/agent.sock" ] || fail "socket left behind"
+  wait "$notify_pid" || true
+  grep -q ' READY=1 | STATUS=epoll; models ' "$WORK/notify.log" || { cat "$WORK/notify.log"; fail "no READY=1 with STATUS from the agent"; }
+  [ "$(grep -c 'WATCHDOG=1' "$WORK/notify.log")" -ge 2 ] || { cat "$WORK/notify.log"; fail "fewer than 2 WATCHDOG=1 (every 0.5 s)"; }
+  tail -1 "$WORK/notify.log" | grep -q 'STOPPING=1' || { cat "$WORK/notify.log"; fail "STOPPING=1 was not the last notification"; }
+  pass "sd_notify from the packaged agent: READY=1 with STATUS, $(grep -c 'WATCHDOG=1' "$WORK/notify.log") × WATCHDOG=1, STOPPING=1 last"
   pass "packaged agent ran as dwcp-agent from /etc/dwcp-agent/application.yml: /health UP, socket 0660 dwcp-agent, SIGTERM → drained, exit 143"
 else
   echo "deb-test: SKIP - python3/curl missing: packaged agent not started"
