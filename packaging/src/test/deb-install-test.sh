@@ -33,6 +33,13 @@ pass "dpkg --root install: user dwcp-agent (uid $uid, nologin), group, state/cac
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 if command -v python3 >/dev/null && command -v curl >/dev/null; then
   udp=$(free_port); http=$(free_port)
+  # A setting that differs from the built-in default proves the launcher hands the conffile to Micronaut;
+  # max-drain is set in both the file and edge.conf's environment, where the environment must win.
+  sed -i 's/^    max-clients: 64$/    max-clients: 7/; s/^    max-drain: 1024$/    max-drain: 333/' "$R/etc/dwcp-agent/application.yml"
+  grep -q '^    max-clients: 7$' "$R/etc/dwcp-agent/application.yml" || fail "cannot edit the test config"
+  # The edge drop-in's Environment= settings (not JAVA_OPTS: the test picks its own heap).
+  mapfile -t edge_env < <(sed -n 's/^Environment=\(DWCP_[A-Z_]*=[^ ]*\)$/\1/p' "$R/usr/share/dwcp-agent/systemd/edge.conf")
+  [ "${#edge_env[@]}" -ge 5 ] || fail "edge.conf Environment= lines not found"
   rootdo install -d -o dwcp-agent -g dwcp-agent -m 0750 /run/dwcp-agent   # the unit's RuntimeDirectory=
   # Stand-in for systemd's notify socket (abstract, so the chrooted agent reaches it): the real jar must
   # send READY=1, WATCHDOG=1 at half of WATCHDOG_USEC and STOPPING=1.
@@ -56,7 +63,7 @@ PY
   notify_pid=$!
   sleep 0.5
   chroot --userspec=dwcp-agent:dwcp-agent "$R" env -i PATH=/usr/bin:/bin HOME=/var/lib/dwcp-agent \
-    NOTIFY_SOCKET="@$notify" WATCHDOG_USEC=1000000 \
+    NOTIFY_SOCKET="@$notify" WATCHDOG_USEC=1000000 "${edge_env[@]}" \
     DWCP_AGENT_CONFIG=/etc/dwcp-agent/application.yml DWCP_AGENT_JAVACPP_CACHEDIR=/var/cache/dwcp-agent/javacpp \
     JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" TF_CPP_MIN_LOG_LEVEL=2 \
     /usr/bin/dwcp-agent run --dwcp.ingest.port="$udp" --micronaut.server.port="$http" >"$WORK/agent.log" 2>&1 &
@@ -70,7 +77,15 @@ PY
   [ "$up" = yes ] || { tail -20 "$WORK/agent.log"; kill "$pid" 2>/dev/null || true; fail "packaged agent did not become healthy"; }
   [ "$(rootdo stat -c '%U:%G %a %F' /run/dwcp-agent/agent.sock)" = "dwcp-agent:dwcp-agent 660 socket" ] \
     || fail "socket is $(rootdo stat -c '%U:%G %a %F' /run/dwcp-agent/agent.sock)"
-  grep -q 'config dwcp.socket = Socket\[path=/run/dwcp-agent/agent.sock' "$WORK/agent.log" || fail "config file not read"
+  grep -q 'config dwcp.socket = .*maxClients=7\]' "$WORK/agent.log" || fail "/etc/dwcp-agent/application.yml was not read"
+  grep -q 'config dwcp.pipeline = Pipeline\[queueCapacity=8192, maxDrain=256\]' "$WORK/agent.log" \
+    || fail "edge.conf's environment did not override the file: $(grep 'config dwcp.pipeline' "$WORK/agent.log")"
+  grep -q 'config dwcp.windows = .*maxLinks=1000, maxNodes=1000' "$WORK/agent.log" || fail "edge.conf window limits"
+  grep -q 'config dwcp.socket = Socket\[path=/run/dwcp-agent/agent.sock' "$WORK/agent.log" || fail "socket path"
+  for _ in $(seq 100); do  # let the watchdog tick (every 0.5 s) a few times before stopping
+    [ "$(grep -c 'WATCHDOG=1' "$WORK/notify.log" 2>/dev/null)" -ge 3 ] && break
+    sleep 0.1
+  done
   kill -TERM "$pid"
   rc=0; wait "$pid" || rc=$?
   [ "$rc" = 143 ] || { tail -20 "$WORK/agent.log"; fail "exit status $rc on SIGTERM, unit expects 143 (SuccessExitStatus)"; }
@@ -78,10 +93,10 @@ PY
   [ ! -e "$R/run/dwcp-agent/agent.sock" ] || fail "socket left behind"
   wait "$notify_pid" || true
   grep -q ' READY=1 | STATUS=epoll; models ' "$WORK/notify.log" || { cat "$WORK/notify.log"; fail "no READY=1 with STATUS from the agent"; }
-  [ "$(grep -c 'WATCHDOG=1' "$WORK/notify.log")" -ge 2 ] || { cat "$WORK/notify.log"; fail "fewer than 2 WATCHDOG=1 (every 0.5 s)"; }
+  [ "$(grep -c 'WATCHDOG=1' "$WORK/notify.log")" -ge 3 ] || { cat "$WORK/notify.log"; fail "fewer than 3 WATCHDOG=1 (every 0.5 s)"; }
   tail -1 "$WORK/notify.log" | grep -q 'STOPPING=1' || { cat "$WORK/notify.log"; fail "STOPPING=1 was not the last notification"; }
   pass "sd_notify from the packaged agent: READY=1 with STATUS, $(grep -c 'WATCHDOG=1' "$WORK/notify.log") × WATCHDOG=1, STOPPING=1 last"
-  pass "packaged agent ran as dwcp-agent from /etc/dwcp-agent/application.yml: /health UP, socket 0660 dwcp-agent, SIGTERM → drained, exit 143"
+  pass "packaged agent ran as dwcp-agent with /etc/dwcp-agent/application.yml and edge.conf's environment (which wins): /health UP, socket 0660 dwcp-agent, SIGTERM → drained, exit 143"
 else
   echo "deb-test: SKIP - python3/curl missing: packaged agent not started"
 fi
