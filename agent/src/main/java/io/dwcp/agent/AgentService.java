@@ -10,6 +10,8 @@ import io.dwcp.agent.inference.ModelReloader;
 import io.dwcp.agent.ingest.IngestMetrics;
 import io.dwcp.agent.ingest.KernelUdpDrops;
 import io.dwcp.agent.ingest.UdpIngestServer;
+import io.dwcp.agent.ops.SdNotify;
+import io.dwcp.agent.ops.StatusLine;
 import io.dwcp.agent.pipeline.Pipeline;
 import io.dwcp.agent.predict.ModelSet;
 import io.dwcp.agent.sink.SocketServer;
@@ -44,6 +46,7 @@ public final class AgentService {
     private final Demo demo;
     private final String backendName;
     private final ModelReloader reloader;
+    private final SdNotify systemd;
 
     public AgentService(Environment env, MeterRegistry registry) {
         this.config = AgentConfig.from(k -> env.getProperty(k, String.class));
@@ -95,6 +98,10 @@ public final class AgentService {
             demo.start();
         }
         LOG.info("dwcp-agent ready: UDP {} → socket {}", udpAddress, config.socket().path());
+        // systemd Type=notify (issue 6): READY=1 now that the listeners are bound, then STATUS= and a
+        // health-gated WATCHDOG=1. A no-op when NOTIFY_SOCKET is unset.
+        this.systemd = SdNotify.fromEnvironment();
+        systemd.ready(new StatusLine(registry, pipeline::models, socket::clients), this::healthy);
     }
 
     public boolean healthy() {
@@ -123,6 +130,7 @@ public final class AgentService {
 
     @PreDestroy
     public void stop() {
+        systemd.stopping(); // issue 6: tell systemd first, and stop the watchdog
         LOG.info("stopping: ingest, then pipeline drain, then socket flush");
         if (demo != null) {
             demo.close();
@@ -132,5 +140,6 @@ public final class AgentService {
         pipeline.close(Duration.ofSeconds(5));
         socket.close();
         pipeline.models().close();
+        systemd.close();
     }
 }

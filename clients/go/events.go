@@ -1,0 +1,160 @@
+package dwcpagent
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Stream event types (the "type" field on the wire).
+const (
+	TypeBandwidthPrediction = "bandwidth_prediction"
+	TypeCompressionChoice   = "compression_choice"
+	TypeAnomaly             = "anomaly"
+	TypeLatencyAnomaly      = "latency_anomaly"
+)
+
+// Event is one object of the agent's stream: *BandwidthPrediction, *CompressionChoice, *Anomaly,
+// *LatencyResult, or *UnknownEvent for a type this package does not know (the protocol lets the agent add
+// types without changing its version).
+type Event interface {
+	// EventType is the wire "type", e.g. TypeBandwidthPrediction.
+	EventType() string
+}
+
+// BandwidthPrediction is the next-step forecast for one link (node → peer); streamed for every link sample
+// once the link's window is full, and the result of Client.PredictBandwidth. NodeID and PeerID are empty
+// in replies to a request that gave a window.
+type BandwidthPrediction struct {
+	V                      int       `json:"v"`
+	NodeID                 string    `json:"node_id,omitempty"`
+	PeerID                 string    `json:"peer_id,omitempty"`
+	PredictedBandwidthMbps float64   `json:"predicted_bandwidth_mbps"`
+	PredictedLatencyMs     float64   `json:"predicted_latency_ms"`
+	PredictedPacketLoss    float64   `json:"predicted_packet_loss"`
+	PredictedJitterMs      float64   `json:"predicted_jitter_ms"`
+	Confidence             float64   `json:"confidence"`
+	ValidUntil             time.Time `json:"valid_until"`
+	ModelVersion           string    `json:"model_version"`
+	PredictionTime         time.Time `json:"prediction_time"`
+}
+
+// EventType implements Event.
+func (*BandwidthPrediction) EventType() string { return TypeBandwidthPrediction }
+
+// Codec is the DWCP v3 compression codec enum.
+type Codec int
+
+// The codecs, numbered as on the wire.
+const (
+	CodecNone Codec = iota
+	CodecLZ4
+	CodecZstd
+	CodecZstdMax
+	CodecBrotli
+)
+
+// String returns the wire codec_name.
+func (c Codec) String() string {
+	switch c {
+	case CodecNone:
+		return "none"
+	case CodecLZ4:
+		return "lz4"
+	case CodecZstd:
+		return "zstd"
+	case CodecZstdMax:
+		return "zstd-max"
+	case CodecBrotli:
+		return "brotli"
+	}
+	return "unknown"
+}
+
+// CompressionChoice is the codec chosen for a transfer; streamed for every transfer record, and the result
+// of Client.SelectCompression.
+type CompressionChoice struct {
+	V              int       `json:"v"`
+	NodeID         string    `json:"node_id,omitempty"`
+	PeerID         string    `json:"peer_id,omitempty"`
+	Codec          Codec     `json:"codec"`
+	CodecName      string    `json:"codec_name"`
+	Level          int       `json:"level"`
+	ExpectedGain   float64   `json:"expected_gain"`
+	Confidence     float64   `json:"confidence"`
+	ModelVersion   string    `json:"model_version"`
+	PredictionTime time.Time `json:"prediction_time"`
+}
+
+// EventType implements Event.
+func (*CompressionChoice) EventType() string { return TypeCompressionChoice }
+
+// Anomaly is a node-reliability verdict; streamed only when IsAnomaly, and the result of
+// Client.DetectAnomaly (also when not anomalous). Severity is "none", "warning", "critical" or
+// "emergency".
+type Anomaly struct {
+	V            int       `json:"v"`
+	NodeID       string    `json:"node_id,omitempty"`
+	MetricName   string    `json:"metric_name"`
+	Value        float64   `json:"value"`
+	Expected     float64   `json:"expected"`
+	Deviation    float64   `json:"deviation"`
+	Severity     string    `json:"severity"`
+	Confidence   float64   `json:"confidence"`
+	Score        float64   `json:"score"`
+	IsAnomaly    bool      `json:"is_anomaly"`
+	ModelType    string    `json:"model_type"`
+	ModelVersion string    `json:"model_version"`
+	Timestamp    time.Time `json:"timestamp"`
+}
+
+// EventType implements Event.
+func (*Anomaly) EventType() string { return TypeAnomaly }
+
+// LatencyResult is a consensus-latency verdict (wire type "latency_anomaly"); streamed only when
+// IsAnomaly, and the result of Client.DetectHighLatency. Contributions maps feature name to its share of
+// the reconstruction error (summing to 1).
+type LatencyResult struct {
+	V                   int                `json:"v"`
+	NodeID              string             `json:"node_id,omitempty"`
+	IsAnomaly           bool               `json:"is_anomaly"`
+	ReconstructionError float64            `json:"reconstruction_error"`
+	Threshold           float64            `json:"threshold"`
+	Severity            string             `json:"severity"`
+	Confidence          float64            `json:"confidence"`
+	Contributions       map[string]float64 `json:"contributions"`
+	ModelVersion        string             `json:"model_version"`
+	Timestamp           time.Time          `json:"timestamp"`
+}
+
+// EventType implements Event.
+func (*LatencyResult) EventType() string { return TypeLatencyAnomaly }
+
+// UnknownEvent carries a stream object of a type this package does not know, undecoded.
+type UnknownEvent struct {
+	Type string
+	Raw  json.RawMessage
+}
+
+// EventType implements Event.
+func (e *UnknownEvent) EventType() string { return e.Type }
+
+// decodeEvent decodes one stream object by its type.
+func decodeEvent(typ string, raw []byte) (Event, error) {
+	var ev Event
+	switch typ {
+	case TypeBandwidthPrediction:
+		ev = &BandwidthPrediction{}
+	case TypeCompressionChoice:
+		ev = &CompressionChoice{}
+	case TypeAnomaly:
+		ev = &Anomaly{}
+	case TypeLatencyAnomaly:
+		ev = &LatencyResult{}
+	default:
+		return &UnknownEvent{Type: typ, Raw: append(json.RawMessage(nil), raw...)}, nil
+	}
+	if err := json.Unmarshal(raw, ev); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}

@@ -1,0 +1,3 @@
+module github.com/dwcp/dwcp-agent/clients/go
+
+go 1.19
