@@ -281,12 +281,17 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         List<float[]> cReqIn = new ArrayList<>();
         List<float[][]> rReqIn = new ArrayList<>();
         List<float[][]> lReqIn = new ArrayList<>();
+        // For requests that name a link or node: who it was, so replies carry node_id/peer_id like stream events.
+        List<MetricRecord> bwReqRec = new ArrayList<>();
+        List<MetricRecord> rReqRec = new ArrayList<>();
+        List<MetricRecord> lReqRec = new ArrayList<>();
         for (Request q : reqs) {
             try {
                 switch (q.method()) {
                     case PredictBandwidth -> {
                         bwReqIn.add(windowParam(q.params(), links, Schemas.BANDWIDTH.size(), true));
                         bwReq.add(q);
+                        bwReqRec.add(requestRecord(q.params(), Measurement.LINK, links));
                     }
                     case SelectCompression -> {
                         cReqIn.add(vectorParam(q.params(), Schemas.COMPRESSION.size()));
@@ -295,25 +300,25 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                     case DetectAnomaly -> {
                         rReqIn.add(anomalyParam(q.params()));
                         rReq.add(q);
+                        rReqRec.add(requestRecord(q.params(), Measurement.RELIABILITY, nodes));
                     }
                     case DetectHighLatency -> {
                         lReqIn.add(windowParam(q.params(), consensus, Schemas.LATENCY.size(), true));
                         lReq.add(q);
+                        lReqRec.add(requestRecord(q.params(), Measurement.CONSENSUS, consensus));
                     }
                 }
             } catch (IllegalArgumentException e) {
                 q.reply().accept(Request.Reply.error(q.id(), "bad_request", e.getMessage()));
             }
         }
-        submit("bandwidth", bwBatcher, bwKeys, bwIn, bwReq, bwReqIn, (r, f) -> {
-            if (r != null) {
-                accuracy.forecast(r.key(), f.bandwidthMbps());
-            }
-            return bandwidthEvent(r, f, models.get());
-        });
-        submit("compression", cBatcher, cKeys, cIn, cReq, cReqIn, (r, d) -> compressionEvent(r, d, models.get()));
-        submit("reliability", rBatcher, rKeys, rIn, rReq, rReqIn, (r, v) -> anomalyEvent(r, v, models.get()));
-        submit("latency", lBatcher, lKeys, lIn, lReq, lReqIn, (r, v) -> latencyEvent(r, v, models.get()));
+        List<MetricRecord> noRecords = java.util.Collections.nCopies(cReq.size(), null);
+        submit("bandwidth", bwBatcher, bwKeys, bwIn, bwReq, bwReqIn, bwReqRec,
+                (r, f) -> accuracy.forecast(r.key(), f.bandwidthMbps()), (r, f) -> bandwidthEvent(r, f, models.get()));
+        submit("compression", cBatcher, cKeys, cIn, cReq, cReqIn, noRecords, null,
+                (r, d) -> compressionEvent(r, d, models.get()));
+        submit("reliability", rBatcher, rKeys, rIn, rReq, rReqIn, rReqRec, null, (r, v) -> anomalyEvent(r, v, models.get()));
+        submit("latency", lBatcher, lKeys, lIn, lReq, lReqIn, lReqRec, null, (r, v) -> latencyEvent(r, v, models.get()));
     }
 
     /**
@@ -321,7 +326,8 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
      * stream results become events (anomalies only for the detectors), request results become replies.
      */
     private <I, O> void submit(String model, DynamicBatcher<I, O> batcher, List<MetricRecord> keys, List<I> in,
-                               List<Request> reqs, List<I> reqIn,
+                               List<Request> reqs, List<I> reqIn, List<MetricRecord> reqRecords,
+                               java.util.function.BiConsumer<MetricRecord, O> onStream,
                                java.util.function.BiFunction<MetricRecord, O, Event> toEvent) {
         for (int i = 0; i < in.size(); i++) {
             MetricRecord r = keys.get(i);
@@ -335,6 +341,9 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                     return;
                 }
                 predictions.get(model).increment();
+                if (onStream != null) {
+                    onStream.accept(r, out);
+                }
                 Event e = toEvent.apply(r, out);
                 if (e != null && shouldStream(e)) {
                     sink.publish(e);
@@ -343,6 +352,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         }
         for (int i = 0; i < reqs.size(); i++) {
             Request q = reqs.get(i);
+            MetricRecord who = reqRecords.get(i);
             batcher.submit(reqIn.get(i)).whenComplete((out, err) -> {
                 if (err != null) {
                     Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -353,9 +363,21 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                     return;
                 }
                 predictions.get(model).increment();
-                q.reply().accept(Request.Reply.ok(q.id(), toEvent.apply(null, out)));
+                q.reply().accept(Request.Reply.ok(q.id(), toEvent.apply(who, out)));
             });
         }
+    }
+
+    /** The link or node a request named (null for a bare window), stamped with its window's newest sample time. */
+    private static MetricRecord requestRecord(JsonNode p, Measurement m, WindowStore store) {
+        JsonNode n = p.get("node_id");
+        if (n == null || !n.isTextual() || p.has("window")) {
+            return null;
+        }
+        String peer = m.perLink() && p.path("peer_id").isTextual() ? p.get("peer_id").asText() : null;
+        RingWindow w = store.get(peer == null ? n.asText() : n.asText() + "->" + peer);
+        long ts = w == null || w.lastTimestampMillis() == Long.MIN_VALUE ? System.currentTimeMillis() : w.lastTimestampMillis();
+        return new MetricRecord(m, n.asText(), peer, ts, new double[0]);
     }
 
     private void lost(String model, Throwable err) {

@@ -138,7 +138,11 @@ class AgentIntegrationTest {
             JsonNode h = c.reply("c").path("result");
             assertTrue(h.path("is_anomaly").asBoolean());
             assertEquals("latency_p99", maxKey(h.path("contributions")));
-            assertEquals(200, c.reply("d").path("result").path("predicted_bandwidth_mbps").asDouble(), 1e-3);
+            JsonNode d = c.reply("d").path("result");
+            assertEquals(200, d.path("predicted_bandwidth_mbps").asDouble(), 1e-3);
+            assertEquals("r1", d.path("node_id").asText());
+            assertEquals("p1", d.path("peer_id").asText());
+            assertTrue(d.has("sample_timestamp"));
             assertEquals("reply", c.reply("e").path("type").asText());
             assertEquals("unknown_method", c.reply("f").path("error").path("code").asText());
             JsonNode bad = c.await(n -> "error".equals(n.path("type").asText()) && n.path("id").isNull(), Duration.ofSeconds(5));
