@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Package test for dwcp-agent_*.deb (issue 6), run by Maven in the verify phase of packaging/.
+# Package test for dwcp-agent_*.deb (issue 6), run by Maven in the verify phase of systemd/.
 #   1. dpkg-deb -I / -c: control fields, conffiles, every file where the unit and launcher expect it.
 #   2. maintainer scripts: sh -n, and they never enable or start the service.
 #   3. systemd-analyze verify on the unit (alone and with each drop-in) in the extracted tree, and
