@@ -186,7 +186,7 @@ public final class BandwidthTrainer implements ModelTrainer {
         BandwidthEval.Forecasts showTrace = null, showLink = null;
         String showTraceId = null, showLinkId = null;
         try (BandwidthForecaster fc = new BandwidthForecaster(ModelArtifact.load(dir))) {
-            List<Double> act = new ArrayList<>(), pred = new ArrayList<>();
+            List<Double> act = new ArrayList<>(), pred = new ArrayList<>(), lastV = new ArrayList<>();
             Map<LinkType, List<double[]>> byType = new LinkedHashMap<>();
             double[][] other = new double[3][];
             List<double[]> latJit = new ArrayList<>();
@@ -197,6 +197,7 @@ public final class BandwidthTrainer implements ModelTrainer {
                     double[] next = s.rows()[i + w];
                     act.add(next[0]);
                     pred.add((double) p[i][0]);
+                    lastV.add(s.rows()[i + w - 1][0]);
                     byType.computeIfAbsent(s.linkType(), t -> new ArrayList<>()).add(new double[] {next[0], p[i][0]});
                     latJit.add(new double[] {next[1], p[i][1], next[2], p[i][2], next[3], p[i][3]});
                 }
@@ -210,6 +211,9 @@ public final class BandwidthTrainer implements ModelTrainer {
             m.put("synthetic_bandwidth_correlation", Metrics.pearson(a, pr));
             m.put("synthetic_bandwidth_mape", Metrics.mape(a, pr));
             m.put("synthetic_bandwidth_median_ape", Metrics.medianApe(a, pr));
+            double[] lv = lastV.stream().mapToDouble(Double::doubleValue).toArray();
+            m.put("synthetic_last_value_mape", Metrics.mape(a, lv));
+            m.put("synthetic_last_value_correlation", Metrics.pearson(a, lv));
             for (var e : byType.entrySet()) {
                 double[] x = e.getValue().stream().mapToDouble(v -> v[0]).toArray();
                 double[] y = e.getValue().stream().mapToDouble(v -> v[1]).toArray();

@@ -179,7 +179,7 @@ public final class LatencyTrainer implements ModelTrainer {
                 + SHAPE.bottleneck() + ", tanh) -> repeat " + WINDOW + " -> dec LSTM(" + SHAPE.hidden() + ") -> dense(12) per step");
         params.put("parameters", f.fit().paramCount());
         params.put("loss", "0.7*MSE + 0.3*MAE (scaled space)");
-        params.put("score", "mean squared reconstruction error over the window (robust-scaled space)");
+        params.put("score", "mean over features of (per-feature reconstruction MSE / error_scale), robust-scaled space; error_scale = mean per-feature MSE on normal validation windows");
         params.put("severity", "WARNING >= threshold, CRITICAL >= 2x, EMERGENCY >= 5x");
         params.put("window_label", "anomalous if >= " + MIN_OVERLAP + " steps in an episode, normal if none, else partial (excluded)");
         ModelMetadata draft = meta(cfg, f.scaler(), 1.0, params, Map.of(), false, Map.of());
@@ -192,6 +192,18 @@ public final class LatencyTrainer implements ModelTrainer {
         boolean[] testLab;
         LatencyDetector.Detection[] testDet;
         Map<String, Object> smoke;
+        // Per-feature error normalisers from normal validation windows (validation data, never test).
+        try (LatencyDetector det = new LatencyDetector(ModelArtifact.load(dir))) {
+            List<float[][]> vn = subsample(select(valCut, 0), 2000, cfg.seed() + 2);
+            double[] scale = new double[SHAPE.features()];
+            for (LatencyDetector.Detection d : det.detect(vn.toArray(new float[0][][]))) {
+                for (int j = 0; j < scale.length; j++) scale[j] += d.featureContributions()[j] / vn.size();
+            }
+            List<Double> sl = new ArrayList<>();
+            for (double v : scale) sl.add(Math.max(v, 1e-6));
+            params.put("error_scale", sl);
+        }
+        meta(cfg, f.scaler(), 1.0, params, Map.of(), false, Map.of()).write(dir.resolve(ModelMetadata.FILE));
         try (LatencyDetector det = new LatencyDetector(ModelArtifact.load(dir))) {
             Labelled val = labelled(det, valCut);
             thr = ThresholdSelector.maxDetectionAccuracy(val.errors(), val.labels());
