@@ -75,13 +75,10 @@ public record Scaler(Kind kind, boolean[] log1p, double[] center, double[] scale
                     c[j] = quantile(sorted, 0.5);
                     s[j] = quantile(sorted, 0.75) - quantile(sorted, 0.25);
                     if (!(s[j] > 1e-12)) {
-                        // Discrete features (leader changes, tiers) often have IQR 0: fall back to std.
-                        double m = 0;
-                        for (double v : col) m += v;
-                        m /= col.length;
-                        double v2 = 0;
-                        for (double v : col) v2 += (v - m) * (v - m);
-                        s[j] = Math.sqrt(v2 / col.length);
+                        // Rare discrete events (a leader change in 0.5% of steps, one node missing) have IQR 0.
+                        // Not the std: it is tiny, so one normal leader change would score as ~14 units and
+                        // swamp the reconstruction error (measured). Use the full range instead.
+                        s[j] = sorted[sorted.length - 1] - sorted[0];
                     }
                 }
                 case IDENTITY -> {

@@ -8,10 +8,12 @@ import java.util.List;
 
 /**
  * Serves the consensus-latency autoencoder. Input: raw windows {@code [batch][30][12]} in
- * {@link Schemas#LATENCY} order, oldest first. For each window: the reconstruction error (mean squared
- * error in robust-scaled space), the anomaly threshold chosen on validation data, the severity (NONE
+ * {@link Schemas#LATENCY} order, oldest first. For each window: the reconstruction error (mean over features
+ * of the per-feature mean squared error in robust-scaled space, each divided by that feature's mean error
+ * on normal validation windows, {@code params.error_scale}: so a feature that is always noisy, like p99,
+ * does not drown a clean feature that breaks), the anomaly threshold chosen on validation data, the severity (NONE
  * below the threshold, WARNING from it, CRITICAL from 2×, EMERGENCY from 5×), the per-feature error
- * contributions (mean squared error per feature, summing to 12 × the error) and the encoder's attention
+ * contributions (normalised mean squared error per feature, summing to 12 × the error) and the encoder's attention
  * weights per step.
  *
  * <p>Also serves the univariate mode (metadata name {@code latency} with a single feature
@@ -32,6 +34,7 @@ public final class LatencyDetector implements AutoCloseable {
     private final Scaler scaler;
     private final double threshold;
     private final int window, features;
+    private final double[] errorScale;
     private final ModelMetadata metadata;
 
     public LatencyDetector(ModelArtifact artifact) {
@@ -44,6 +47,7 @@ public final class LatencyDetector implements AutoCloseable {
         this.threshold = md.threshold("anomaly");
         this.window = md.window();
         this.features = md.features().size();
+        this.errorScale = errorScale(md, features);
         this.model = model;
     }
 
@@ -57,6 +61,18 @@ public final class LatencyDetector implements AutoCloseable {
 
     public double threshold() {
         return threshold;
+    }
+
+    /** Per-feature error normalisers from {@code params.error_scale}, or all 1 when absent. */
+    static double[] errorScale(ModelMetadata md, int features) {
+        double[] out = new double[features];
+        java.util.Arrays.fill(out, 1.0);
+        Object v = md.params() == null ? null : md.params().get("error_scale");
+        if (v instanceof List<?> l) {
+            if (l.size() != features) throw new IllegalArgumentException("error_scale has " + l.size() + " entries, expected " + features);
+            for (int i = 0; i < features; i++) out[i] = ((Number) l.get(i)).doubleValue();
+        }
+        return out;
     }
 
     public static Severity severity(double error, double threshold) {
@@ -86,7 +102,7 @@ public final class LatencyDetector implements AutoCloseable {
                 for (int f = 0; f < features; f++) {
                     int k = (i * window + t) * features + f;
                     double d = x[k] - rec[k];
-                    contrib[f] += d * d / window;
+                    contrib[f] += d * d / window / errorScale[f];
                 }
             }
             for (double c : contrib) total += c;

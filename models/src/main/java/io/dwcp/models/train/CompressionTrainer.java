@@ -41,8 +41,12 @@ public final class CompressionTrainer implements ModelTrainer {
     public static final int HIDDEN = 64;
     /** log1p on bandwidth, rtt and payload size. */
     public static final boolean[] LOG = {true, true, false, true, false, false};
-    public static final List<Target> TARGETS = List.of(new Target("oracle_agreement", ">=", 0.98),
-            new Target("mean_gain_vs_none", ">=", 0.0));
+    public static final List<Target> TARGETS = targets(0.98);
+
+    /** Targets with {@code acc} as the oracle-agreement bound (the CLI's --target-accuracy). */
+    public static List<Target> targets(double acc) {
+        return List.of(new Target("oracle_agreement", ">=", acc), new Target("mean_gain_vs_none", ">=", 0.0));
+    }
 
     private final boolean measureCodecs;
 
@@ -124,7 +128,7 @@ public final class CompressionTrainer implements ModelTrainer {
         params.put("oracle", "argmin over codecs of compress/(speed*(1-cpu)) + bytes*ratio/bandwidth + decompress + rtt");
         params.put("profile_source", measureCodecs ? "measured during this run" : "bundled " + CodecProfile.RESOURCE);
         new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.COMPRESSION.features(),
-                List.of("codec"), 1, sc, null, Map.of(), Map.of(), Target.spec(TARGETS), false, "saved_model", params,
+                List.of("codec"), 1, sc, null, Map.of(), Map.of(), Target.spec(targets(cfg.targetAccuracy())), false, "saved_model", params,
                 Map.of()).write(dir.resolve(ModelMetadata.FILE));
         progress.step(NAME, cfg.maxEpochs() + 1, "exported, evaluating");
 
@@ -165,9 +169,9 @@ public final class CompressionTrainer implements ModelTrainer {
         m.put("test_oracle_label_counts", distM);
         m.put("confusion_matrix", Metrics.confusionMatrix(yte, pred, PolicyNet.CLASSES));
         m.put("test_conditions", xte.length);
-        boolean met = Target.all(m, TARGETS);
+        boolean met = Target.all(m, targets(cfg.targetAccuracy()));
         new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.COMPRESSION.features(),
-                List.of("codec"), 1, sc, null, Map.of(), m, Target.spec(TARGETS), met, "saved_model", params, smoke)
+                List.of("codec"), 1, sc, null, Map.of(), m, Target.spec(targets(cfg.targetAccuracy())), met, "saved_model", params, smoke)
                 .write(dir.resolve(ModelMetadata.FILE));
         ModelArtifact.writeManifest(dir, "saved_model");
 
@@ -178,7 +182,7 @@ public final class CompressionTrainer implements ModelTrainer {
         plotProfile(dir.resolve("codec_profile.png"), profile);
         double secs = (System.nanoTime() - t0) / 1e9;
         Report r = new Report(NAME, "Compression selector (policy network vs measured oracle)");
-        r.put("target_met", met).put("metrics", m).put("targets", Target.spec(TARGETS)).put("seed", cfg.seed())
+        r.put("target_met", met).put("metrics", m).put("targets", Target.spec(targets(cfg.targetAccuracy()))).put("seed", cfg.seed())
                 .put("training_seconds", secs).put("history", TfTraining.historyJson(fit.history()))
                 .put("codec_profile", profile);
         r.para("Oracle: for each context, the codec minimising compress + bytes/bandwidth + decompress time, from the real "
@@ -187,7 +191,7 @@ public final class CompressionTrainer implements ModelTrainer {
                 + fit.paramCount() + " parameters. " + nTrain + " training, " + nVal + " validation, " + nTest
                 + " test contexts (independent draws).");
         r.para("**Target met: " + (met ? "yes" : "NO") + "**");
-        r.targets(m, TARGETS);
+        r.targets(m, targets(cfg.targetAccuracy()));
         r.para("Mean transfer-time gain of the network's choices: vs always-none " + Report.fmt(m.get("mean_gain_vs_none"))
                 + ", vs always-zstd " + Report.fmt(m.get("mean_gain_vs_zstd")) + " (oracle vs none: "
                 + Report.fmt(m.get("oracle_mean_gain_vs_none")) + "; mean regret vs oracle "
@@ -208,7 +212,7 @@ public final class CompressionTrainer implements ModelTrainer {
         r.image("Loss curves", "loss_curves.png").image("Confusion", "confusion.png").image("Codec profile", "codec_profile.png");
         r.write(dir);
         progress.finish(NAME);
-        return new TrainResult(NAME, dir, met, m, Target.spec(TARGETS), secs, String.format(
+        return new TrainResult(NAME, dir, met, m, Target.spec(targets(cfg.targetAccuracy())), secs, String.format(
                 "agreement=%.4f gain_vs_none=%.3f gain_vs_zstd=%.3f", (double) m.get("oracle_agreement"),
                 (double) m.get("mean_gain_vs_none"), (double) m.get("mean_gain_vs_zstd")));
     }

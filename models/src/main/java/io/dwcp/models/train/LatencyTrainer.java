@@ -40,10 +40,18 @@ public final class LatencyTrainer implements ModelTrainer {
     public static final String NAME = "latency";
     public static final int WINDOW = 30, MIN_OVERLAP = 10;
     public static final AutoencoderNet.Shape SHAPE = new AutoencoderNet.Shape(WINDOW, 12, 32, 16, 16);
-    /** log1p on the counts and latencies (0..8); the discrete configuration features are only scaled. */
-    public static final boolean[] LOG = {true, true, true, true, true, true, true, false, false, false, false, false};
-    public static final List<Target> TARGETS = List.of(new Target("detection_accuracy", ">=", 0.98),
-            new Target("roc_auc", ">=", 0.99));
+    /**
+     * log1p on the counts (queue, pending, committed, leader changes) only. Latencies stay linear: in log
+     * space a sustained 5-20x congestion is a modest level shift the autoencoder learns to reproduce
+     * (measured: network_congestion recall 0 with log1p latencies, run of 2026-11-23).
+     */
+    public static final boolean[] LOG = {true, true, true, false, false, false, true, false, false, false, false, false};
+    public static final List<Target> TARGETS = targets(0.98);
+
+    /** Targets with {@code acc} as the detection-accuracy bound (the CLI's --target-accuracy). */
+    public static List<Target> targets(double acc) {
+        return List.of(new Target("detection_accuracy", ">=", acc), new Target("roc_auc", ">=", 0.99));
+    }
 
     @Override
     public String name() {
@@ -128,7 +136,7 @@ public final class LatencyTrainer implements ModelTrainer {
         float[] xtr = flatScaled(sc, tr), xva = flatScaled(sc, subsample(valNormal, Math.max(500, maxTrain / 4), cfg.seed() + 1));
         long[] sample = {shape.window(), shape.features()};
         TfTraining.Data data = new TfTraining.Data(Map.of("x", xtr, "target", xtr), Map.of("x", xva, "target", xva));
-        TrainLoop.Settings settings = new TrainLoop.Settings(cfg.maxEpochs(), 64, 2e-3f, 4, 2, 0.5f, 1e-5f, 1e-5,
+        TrainLoop.Settings settings = new TrainLoop.Settings(cfg.maxEpochs(), 64, 2e-3f, 4, 2, 0.5f, 1e-5f, 1e-3,
                 cfg.seed());
         TfTraining.Fit fit = TfTraining.fit(model, cfg, forward(shape), Map.of("x", sample), Map.of("target", sample),
                 loss(), data, settings, progress);
@@ -152,7 +160,10 @@ public final class LatencyTrainer implements ModelTrainer {
     public TrainResult train(TrainConfig cfg, Progress progress) throws Exception {
         long t0 = System.nanoTime();
         progress.start(NAME, cfg.maxEpochs() + 2);
-        List<ConsensusSeries> clusters = SyntheticConsensus.generate(cfg.scaled(40, 8), cfg.scaled(2000, 600), cfg.seed());
+        // Many short clusters rather than few long ones: 2 tiers x 3 modes x 3 types x 3 sizes = 54
+        // configurations, and a test cluster whose configuration training never saw is an anomaly to an
+        // autoencoder (measured: with 40 clusters one unseen normal test cluster sat above the threshold).
+        List<ConsensusSeries> clusters = SyntheticConsensus.generate(cfg.scaled(160, 12), 500, cfg.seed());
         Splits.Split<ConsensusSeries> split = Splits.bySeries(clusters, 0.7, 0.15, cfg.seed() + 31);
         Cut trainCut = cut(split.train(), 3), valCut = cut(split.val(), 5), testCut = cut(split.test(), 5);
         Fitted f = fitAutoencoder(NAME, cfg, SHAPE, LOG, select(trainCut, 0), select(valCut, 0),
@@ -168,7 +179,7 @@ public final class LatencyTrainer implements ModelTrainer {
                 + SHAPE.bottleneck() + ", tanh) -> repeat " + WINDOW + " -> dec LSTM(" + SHAPE.hidden() + ") -> dense(12) per step");
         params.put("parameters", f.fit().paramCount());
         params.put("loss", "0.7*MSE + 0.3*MAE (scaled space)");
-        params.put("score", "mean squared reconstruction error over the window (robust-scaled space)");
+        params.put("score", "mean over features of (per-feature reconstruction MSE / error_scale), robust-scaled space; error_scale = mean per-feature MSE on normal validation windows");
         params.put("severity", "WARNING >= threshold, CRITICAL >= 2x, EMERGENCY >= 5x");
         params.put("window_label", "anomalous if >= " + MIN_OVERLAP + " steps in an episode, normal if none, else partial (excluded)");
         ModelMetadata draft = meta(cfg, f.scaler(), 1.0, params, Map.of(), false, Map.of());
@@ -181,6 +192,18 @@ public final class LatencyTrainer implements ModelTrainer {
         boolean[] testLab;
         LatencyDetector.Detection[] testDet;
         Map<String, Object> smoke;
+        // Per-feature error normalisers from normal validation windows (validation data, never test).
+        try (LatencyDetector det = new LatencyDetector(ModelArtifact.load(dir))) {
+            List<float[][]> vn = subsample(select(valCut, 0), 2000, cfg.seed() + 2);
+            double[] scale = new double[SHAPE.features()];
+            for (LatencyDetector.Detection d : det.detect(vn.toArray(new float[0][][]))) {
+                for (int j = 0; j < scale.length; j++) scale[j] += d.featureContributions()[j] / vn.size();
+            }
+            List<Double> sl = new ArrayList<>();
+            for (double v : scale) sl.add(Math.max(v, 1e-6));
+            params.put("error_scale", sl);
+        }
+        meta(cfg, f.scaler(), 1.0, params, Map.of(), false, Map.of()).write(dir.resolve(ModelMetadata.FILE));
         try (LatencyDetector det = new LatencyDetector(ModelArtifact.load(dir))) {
             Labelled val = labelled(det, valCut);
             thr = ThresholdSelector.maxDetectionAccuracy(val.errors(), val.labels());
@@ -229,7 +252,7 @@ public final class LatencyTrainer implements ModelTrainer {
         long[] sev = new long[4];
         for (int i = 0; i < testCut.n(); i++) if (testCut.label()[i] == 1) sev[LatencyDetector.severity(testDet[i].error(), thr).ordinal()]++;
         m.put("anomalous_window_severity_counts", Map.of("NONE", sev[0], "WARNING", sev[1], "CRITICAL", sev[2], "EMERGENCY", sev[3]));
-        boolean met = Target.all(m, TARGETS);
+        boolean met = Target.all(m, targets(cfg.targetAccuracy()));
         meta(cfg, f.scaler(), thr, params, m, met, smoke).write(dir.resolve(ModelMetadata.FILE));
         ModelArtifact.writeManifest(dir, "saved_model");
 
@@ -268,7 +291,7 @@ public final class LatencyTrainer implements ModelTrainer {
 
         double secs = (System.nanoTime() - t0) / 1e9;
         Report r = new Report(NAME, "Consensus latency: LSTM autoencoder with temporal attention");
-        r.put("target_met", met).put("metrics", m).put("targets", Target.spec(TARGETS)).put("threshold", thr)
+        r.put("target_met", met).put("metrics", m).put("targets", Target.spec(targets(cfg.targetAccuracy()))).put("threshold", thr)
                 .put("params", params).put("seed", cfg.seed()).put("training_seconds", secs)
                 .put("history", TfTraining.historyJson(f.fit().history()));
         r.para(params.get("architecture") + " (" + f.fit().paramCount() + " parameters), trained on normal windows of "
@@ -277,7 +300,7 @@ public final class LatencyTrainer implements ModelTrainer {
                 + " test clusters. Windows with 1-" + (MIN_OVERLAP - 1) + " anomalous steps are excluded from the "
                 + "metrics (" + partial + " test windows).");
         r.para("**Target met: " + (met ? "yes" : "NO") + "** (threshold " + Report.fmt(thr) + ")");
-        r.targets(m, TARGETS);
+        r.targets(m, targets(cfg.targetAccuracy()));
         r.para("Precision " + Report.fmt(m.get("precision")) + ", recall " + Report.fmt(m.get("recall")) + ", FPR "
                 + Report.fmt(m.get("fpr")) + ". Recall by anomaly type: " + rk + ". Severity of anomalous test windows: "
                 + m.get("anomalous_window_severity_counts") + ".");
@@ -286,7 +309,7 @@ public final class LatencyTrainer implements ModelTrainer {
                 .image("Error timeline", "error_timeline.png");
         r.write(dir);
         progress.finish(NAME);
-        return new TrainResult(NAME, dir, met, m, Target.spec(TARGETS), secs, String.format(
+        return new TrainResult(NAME, dir, met, m, Target.spec(targets(cfg.targetAccuracy())), secs, String.format(
                 "detection_accuracy=%.4f roc_auc=%.4f precision=%.4f recall=%.4f", c.detectionAccuracy(),
                 (double) m.get("roc_auc"), c.precision(), c.recall()));
     }
@@ -319,6 +342,6 @@ public final class LatencyTrainer implements ModelTrainer {
         th.put("critical", 2 * thr);
         th.put("emergency", 5 * thr);
         return new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.LATENCY.features(),
-                List.of("reconstruction"), WINDOW, sc, null, th, m, Target.spec(TARGETS), met, "saved_model", params, smoke);
+                List.of("reconstruction"), WINDOW, sc, null, th, m, Target.spec(targets(cfg.targetAccuracy())), met, "saved_model", params, smoke);
     }
 }

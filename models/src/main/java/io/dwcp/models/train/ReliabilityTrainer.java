@@ -32,8 +32,12 @@ public final class ReliabilityTrainer implements ModelTrainer {
     public static final String NAME = "reliability";
     /** log1p on the heavy-tailed features: failure_rate, packet_loss, retransmits, burn, rtt, error_rate. */
     public static final boolean[] LOG = {false, true, true, true, true, true, false, false, true};
-    public static final List<Target> TARGETS = List.of(
-            new Target("recall", ">=", 0.98), new Target("fpr", "<=", 0.05), new Target("pr_auc", ">=", 0.90));
+    public static final List<Target> TARGETS = targets(0.98);
+
+    /** Targets with {@code acc} as the recall bound (the CLI's --target-accuracy). */
+    public static List<Target> targets(double acc) {
+        return List.of(new Target("recall", ">=", acc), new Target("fpr", "<=", 0.05), new Target("pr_auc", ">=", 0.90));
+    }
 
     public static final int TREES = 200;
     public static final int SAMPLE_SIZE = 256;
@@ -44,8 +48,9 @@ public final class ReliabilityTrainer implements ModelTrainer {
     }
 
     /** Data split by node. */
-    public static Splits.Split<NodeSeries> data(TrainConfig cfg) {
-        List<NodeSeries> nodes = SyntheticReliability.generate(cfg.scaled(150, 20), 400, cfg.seed());
+    public static Splits.Split<NodeSeries> data(TrainConfig cfg) throws java.io.IOException {
+        List<NodeSeries> nodes = cfg.dataPath() != null ? io.dwcp.models.data.DwcpCsv.nodes(cfg.dataPath()).series()
+                : SyntheticReliability.generate(cfg.scaled(150, 20), 400, cfg.seed());
         return Splits.bySeries(nodes, 0.7, 0.15, cfg.seed() + 1);
     }
 
@@ -102,7 +107,7 @@ public final class ReliabilityTrainer implements ModelTrainer {
             perKind.put(k, tot == 0 ? Double.NaN : (double) hit / tot);
         }
         m.put("recall_by_kind", perKind);
-        boolean met = Target.all(m, TARGETS);
+        boolean met = Target.all(m, targets(cfg.targetAccuracy()));
         progress.step(NAME, 2, "evaluated");
 
         Path dir = cfg.outputDir().resolve(NAME);
@@ -125,10 +130,10 @@ public final class ReliabilityTrainer implements ModelTrainer {
         params.put("sample_size", SAMPLE_SIZE);
         params.put("score", "2^(-mean path / c(sample_size)), 0..1, anomaly when >= threshold");
         params.put("train_rows", rows(split.train()).length);
-        params.put("data", "synthetic (SyntheticReliability), split by node 70/15/15");
+        params.put("data", (cfg.dataPath() != null ? "operator CSV " + cfg.dataPath().getFileName() : "synthetic (SyntheticReliability)") + ", split by node 70/15/15");
         ModelMetadata md = new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(),
                 Schemas.RELIABILITY.features(), List.of("anomaly_score"), 1, f.scaler(), null,
-                Map.of("anomaly", f.threshold()), m, Target.spec(TARGETS), met, "forest.bin", params,
+                Map.of("anomaly", f.threshold()), m, Target.spec(targets(cfg.targetAccuracy())), met, "forest.bin", params,
                 Map.of("inputs", sampleIn, "scores", sampleOut));
         md.write(dir.resolve(ModelMetadata.FILE));
 
@@ -165,7 +170,7 @@ public final class ReliabilityTrainer implements ModelTrainer {
 
         double secs = (System.nanoTime() - t0) / 1e9;
         Report r = new Report(NAME, "Node reliability: Isolation Forest");
-        r.put("target_met", met).put("metrics", m).put("targets", Target.spec(TARGETS)).put("threshold", f.threshold())
+        r.put("target_met", met).put("metrics", m).put("targets", Target.spec(targets(cfg.targetAccuracy()))).put("threshold", f.threshold())
                 .put("params", params).put("seed", cfg.seed()).put("training_seconds", secs);
         r.para("Isolation Forest (" + TREES + " trees, subsample " + SAMPLE_SIZE + ") on the 9 reliability features, "
                 + "robust-scaled with log1p on heavy-tailed ones. Trained unsupervised on the training nodes; threshold "
@@ -173,13 +178,13 @@ public final class ReliabilityTrainer implements ModelTrainer {
                 + "below are on test nodes never used for fitting or threshold selection. Data: synthetic "
                 + "(see SyntheticReliability javadoc for distributions).");
         r.para("**Target met: " + (met ? "yes" : "NO") + "** (threshold " + Report.fmt(f.threshold()) + ")");
-        r.targets(m, TARGETS);
+        r.targets(m, targets(cfg.targetAccuracy()));
         r.para("Recall by incident kind: " + perKind + ", ROC-AUC " + Report.fmt(m.get("roc_auc")));
         r.image("ROC", "roc.png").image("Precision-recall", "pr.png").image("Confusion", "confusion.png")
                 .image("Score histogram", "score_histogram.png").image("Score timeline", "score_timeline.png");
         r.write(dir);
         progress.finish(NAME);
-        return new TrainResult(NAME, dir, met, m, Target.spec(TARGETS), secs,
+        return new TrainResult(NAME, dir, met, m, Target.spec(targets(cfg.targetAccuracy())), secs,
                 String.format("recall=%.4f fpr=%.4f pr_auc=%.4f", c.recall(), c.fpr(), (double) m.get("pr_auc")));
     }
 

@@ -1,0 +1,2 @@
+/** The picocli train/evaluate command line. */
+package io.dwcp.models.cli;

@@ -1,0 +1,2 @@
+/** Metrics and threshold selection (validation data only). */
+package io.dwcp.models.eval;

@@ -1,0 +1,2 @@
+/** The network architectures, shared by training and export. */
+package io.dwcp.models.nets;

@@ -1,0 +1,2 @@
+/** Report JSON/Markdown and PNG plots. */
+package io.dwcp.models.report;
