@@ -41,7 +41,8 @@ public final class Demo implements AutoCloseable {
         long period = TimeUnit.SECONDS.toNanos(1) / config.demo().ratePerSecond();
         long end = config.demo().duration().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.demo().duration().toNanos();
-        try (Simulator sim = new Simulator(target, config.demo().links(), config.demo().nodes(), 42)) {
+        try (Simulator sim = new Simulator(target, config.demo().links(), config.demo().nodes(),
+                config.demo().print() ? System.out : null)) {
             long next = System.nanoTime();
             while (running && System.nanoTime() < end) {
                 sim.tick();
