@@ -1,0 +1,136 @@
+package io.dwcp.agent.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.predict.AnomalyVerdict;
+import io.dwcp.agent.predict.BandwidthForecast;
+import io.dwcp.agent.predict.CompressionDecision;
+import io.dwcp.agent.predict.LatencyVerdict;
+import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.models.serving.ModelArtifact;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The trained models as the agent serves them: embedded defaults, a models directory, rejection of bad files. */
+@Timeout(120)
+class TensorFlowBackendTest {
+    static TensorFlowBackend cpu;
+
+    @BeforeAll
+    static void backend() {
+        AgentConfig cfg = AgentConfig.from(k -> Optional.ofNullable(Map.<String, String>of().get(k)));
+        cpu = new TensorFlowBackend(false, cfg.inference(), new SimpleMeterRegistry());
+    }
+
+    @Test
+    void cpuBackendAvailableGpuBackendSaysWhyNot() {
+        assertTrue(cpu.isAvailable(), String.valueOf(cpu.unavailabilityCause()));
+        AgentConfig cfg = AgentConfig.from(k -> Optional.empty());
+        TensorFlowBackend gpu = new TensorFlowBackend(true, cfg.inference(), new SimpleMeterRegistry());
+        if (!gpu.isAvailable()) {
+            assertFalse(gpu.unavailabilityCause().isBlank());
+        }
+    }
+
+    @Test
+    void embeddedModelsLoadValidateAndAnswerSensibly() {
+        InferenceBackend.Loaded l = cpu.load(null);
+        assertEquals(java.util.Set.of(), l.failed(), String.join("\n", l.notes()));
+        try (ModelSet m = l.models()) {
+            assertEquals("lstm-forecaster", m.bandwidth().name());
+            assertEquals("policy-net", m.compression().name());
+            assertTrue(m.reliability().name().startsWith("isolation-forest-"), m.reliability().name());
+            assertEquals("lstm-autoencoder", m.latency().name());
+
+            float[][] steady = new float[10][];
+            for (int t = 0; t < 10; t++) {
+                steady[t] = new float[] {800, 40, 0.001f, 2, 12, 2};
+            }
+            BandwidthForecast f = m.bandwidth().predictBatch(List.<float[][]>of(steady)).get(0);
+            assertEquals(800, f.bandwidthMbps(), 80, "a steady link is forecast near its level: " + f);
+            assertTrue(f.confidence() >= 0 && f.confidence() <= 1);
+
+            CompressionDecision slow = m.compression().predictBatch(List.of(new float[] {10, 80, 2, 64 << 20, 2, 0.2f})).get(0);
+            assertTrue(slow.codec() != 0, "10 Mbit/s and a very compressible payload: compress (" + slow + ")");
+            CompressionDecision fast = m.compression().predictBatch(List.of(new float[] {40_000, 0.2f, 0, 64 << 20, 7.99f, 0.9f})).get(0);
+            assertEquals(0, fast.codec(), "40 Gbit/s, incompressible, busy CPU: send as is (" + fast + ")");
+
+            float[] healthy = {99.99f, 0.0005f, 0.0005f, 10, 0.8f, 5, 0.4f, 0.5f, 0.001f};
+            float[] failing = {92f, 0.15f, 0.1f, 2000, 12f, 15, 0.95f, 0.6f, 0.05f};
+            List<AnomalyVerdict> v = m.reliability().predictBatch(List.of(new float[][] {healthy}, new float[][] {failing}));
+            assertFalse(v.get(0).anomaly(), "healthy node: " + v.get(0));
+            assertTrue(v.get(1).anomaly(), "failure burst: " + v.get(1));
+            assertTrue(v.get(1).score() > v.get(0).score());
+
+            float[][] calm = new float[30][];
+            float[][] storm = new float[30][];
+            for (int t = 0; t < 30; t++) {
+                calm[t] = new float[] {5, 3, 50, 10, 20, 30, 0, 3, 5, 0, 1, 0};
+                storm[t] = t < 20 ? calm[t].clone() : new float[] {70, 40, 10, 120, 260, 400, 6, 3, 5, 0, 1, 0};
+            }
+            List<LatencyVerdict> lv = m.latency().predictBatch(List.of(calm, storm));
+            assertFalse(lv.get(0).anomaly(), "calm LAN cluster: " + lv.get(0).error() + " vs " + lv.get(0).threshold());
+            assertTrue(lv.get(1).anomaly(), "leader-election storm: " + lv.get(1).error());
+            double sum = 0;
+            for (double c : lv.get(1).contributions()) {
+                sum += c;
+            }
+            assertEquals(1.0, sum, 1e-6);
+        }
+    }
+
+    static Path copyDefaults() throws IOException {
+        Path root = Files.createTempDirectory("dwcp-models");
+        for (String name : List.of("bandwidth", "compression", "reliability", "latency")) {
+            Path src = ModelArtifact.loadDefault(name).dir();
+            Path dst = root.resolve(name).resolve("7");
+            try (Stream<Path> files = Files.walk(src)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Path to = dst.resolve(src.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+        return root;
+    }
+
+    @Test
+    void modelsDirectoryNewestVersionLoadsCorruptOrMismatchingOnesAreRejected() throws IOException {
+        Path dir = copyDefaults();
+        InferenceBackend.Loaded ok = cpu.load(dir);
+        assertEquals(java.util.Set.of(), ok.failed(), String.join("\n", ok.notes()));
+        assertTrue(ok.notes().stream().anyMatch(n -> n.contains(dir.resolve("bandwidth").resolve("7").toString())));
+        ok.models().close();
+
+        Path forest = dir.resolve("reliability/7/forest.bin");
+        byte[] b = Files.readAllBytes(forest);
+        Files.write(forest, java.util.Arrays.copyOf(b, b.length / 2));
+        Path md = dir.resolve("latency/7/metadata.json");
+        Files.writeString(md, Files.readString(md).replaceFirst("\"queue_depth\"", "\"queue_size\""));
+
+        InferenceBackend.Loaded bad = cpu.load(dir);
+        assertEquals(java.util.Set.of("reliability", "latency"), bad.failed(), String.join("\n", bad.notes()));
+        assertTrue(bad.notes().stream().anyMatch(n -> n.startsWith("reliability: not loaded") && n.contains("truncated")),
+                String.join("\n", bad.notes()));
+        assertTrue(bad.notes().stream().anyMatch(n -> n.startsWith("latency: not loaded") && n.contains("features")),
+                String.join("\n", bad.notes()));
+        bad.models().close();
+    }
+}
