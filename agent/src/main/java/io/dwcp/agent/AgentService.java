@@ -54,7 +54,7 @@ public final class AgentService {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
         }
         BackendSelector.Choice choice = BackendSelector.select(Device.parse(config.inference().device()),
-                Backends.all(config.inference(), registry));
+                Backends.all(config, registry));
         LOG.info("native kernels: {}", io.dwcp.jni.Kernels.describe());
         InferenceBackend.Loaded loaded = choice.backend().load(config.inference().modelsDir());
         ModelSet models = loaded.models();

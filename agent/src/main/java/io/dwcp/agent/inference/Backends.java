@@ -8,7 +8,7 @@ import java.util.List;
 public final class Backends {
     private Backends() {}
 
-    public static List<InferenceBackend> all(AgentConfig.Inference config, MeterRegistry registry) {
+    public static List<InferenceBackend> all(AgentConfig config, MeterRegistry registry) {
         return List.of(new TensorFlowBackend(true, config, registry), new TensorFlowBackend(false, config, registry),
                 new BaselineBackend());
     }

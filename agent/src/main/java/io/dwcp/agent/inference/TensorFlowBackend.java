@@ -37,13 +37,15 @@ import org.tensorflow.proto.ConfigProto;
 public final class TensorFlowBackend implements InferenceBackend {
     private final boolean gpu;
     private final AgentConfig.Inference config;
+    private final AgentConfig.Windows windows;
     private final MeterRegistry registry;
     private volatile String cause;
     private volatile Boolean available;
 
-    public TensorFlowBackend(boolean gpu, AgentConfig.Inference config, MeterRegistry registry) {
+    public TensorFlowBackend(boolean gpu, AgentConfig config, MeterRegistry registry) {
         this.gpu = gpu;
-        this.config = config;
+        this.config = config.inference();
+        this.windows = config.windows();
         this.registry = registry;
     }
 
@@ -136,6 +138,13 @@ public final class TensorFlowBackend implements InferenceBackend {
         try {
             Optional<Path> dir = resolve(modelsDir, name);
             ModelArtifact a = dir.isPresent() ? ModelArtifact.load(dir.get()) : ModelArtifact.loadDefault(name);
+            // The windows the pipeline builds must be the windows the model was trained on.
+            int want = name.equals("bandwidth") ? windows.bandwidthLength() : name.equals("latency") ? windows.latencyLength()
+                    : a.metadata().window();
+            if (a.metadata().window() != want) {
+                throw new IllegalStateException("model window " + a.metadata().window() + " != dwcp.windows."
+                        + name + "-length " + want);
+            }
             p = make.apply(a);
             p.smoke();
             String where = dir.map(Path::toString).orElse("embedded default");

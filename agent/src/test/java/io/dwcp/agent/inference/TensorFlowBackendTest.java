@@ -32,14 +32,14 @@ class TensorFlowBackendTest {
     @BeforeAll
     static void backend() {
         AgentConfig cfg = AgentConfig.from(k -> Optional.ofNullable(Map.<String, String>of().get(k)));
-        cpu = new TensorFlowBackend(false, cfg.inference(), new SimpleMeterRegistry());
+        cpu = new TensorFlowBackend(false, cfg, new SimpleMeterRegistry());
     }
 
     @Test
     void cpuBackendAvailableGpuBackendSaysWhyNot() {
         assertTrue(cpu.isAvailable(), String.valueOf(cpu.unavailabilityCause()));
         AgentConfig cfg = AgentConfig.from(k -> Optional.empty());
-        TensorFlowBackend gpu = new TensorFlowBackend(true, cfg.inference(), new SimpleMeterRegistry());
+        TensorFlowBackend gpu = new TensorFlowBackend(true, cfg, new SimpleMeterRegistry());
         if (!gpu.isAvailable()) {
             assertFalse(gpu.unavailabilityCause().isBlank());
         }
