@@ -25,7 +25,22 @@ public final class AutoencoderNet {
     /** Sizes of one autoencoder. */
     public record Shape(int window, int features, int hidden, int bottleneck, int attention) {}
 
+    /** Key prefix of the per-step reconstructions returned by {@link #forward} with {@code perStep}. */
+    public static final String STEP = "recon_step_";
+
+    /** Export form: {@code recon} and {@code attention} only. */
     public static Map<String, Operand<TFloat32>> forward(Ops tf, Params p, Map<String, Operand<TFloat32>> in, Shape s) {
+        return forward(tf, p, in, s, false);
+    }
+
+    /**
+     * With {@code perStep}, also returns each step's reconstruction [batch, features] under
+     * {@code recon_step_<t>}, for the training loss: a loss taken through the Stack op gets gradients whose
+     * float summation order changes from one graph build to the next (measured: same seed, different
+     * weights), while per-step losses give bit-identical gradients.
+     */
+    public static Map<String, Operand<TFloat32>> forward(Ops tf, Params p, Map<String, Operand<TFloat32>> in, Shape s,
+                                                         boolean perStep) {
         List<Operand<TFloat32>> xs = Layers.steps(tf, in.get("x"), s.window());
         List<Operand<TFloat32>> enc = Layers.lstm(tf, p, "enc", xs, s.features(), s.hidden());
         Layers.Attention att = Layers.attention(tf, p, "att", enc, s.hidden(), s.attention());
@@ -40,6 +55,9 @@ public final class AutoencoderNet {
         Map<String, Operand<TFloat32>> out = new LinkedHashMap<>();
         out.put("recon", tf.stack(outs, Stack.axis(1L)));
         out.put("attention", tf.concat(att.weights(), tf.constant(1)));
+        if (perStep) {
+            for (int t = 0; t < outs.size(); t++) out.put(STEP + t, outs.get(t));
+        }
         return out;
     }
 }

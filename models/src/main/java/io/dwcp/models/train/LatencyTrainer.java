@@ -107,13 +107,27 @@ public final class LatencyTrainer implements ModelTrainer {
         return (tf, p, in) -> AutoencoderNet.forward(tf, p, in, shape);
     }
 
-    /** 0.7·MSE + 0.3·MAE of the reconstruction against the (scaled) input. */
-    static TfTraining.Loss loss() {
+    /** Training forward: also the per-step reconstructions (see {@link AutoencoderNet#forward}). */
+    static SavedModels.Forward trainingForward(AutoencoderNet.Shape shape) {
+        return (tf, p, in) -> AutoencoderNet.forward(tf, p, in, shape, true);
+    }
+
+    /**
+     * 0.7·MSE + 0.3·MAE of the reconstruction against the (scaled) input, as the mean over steps of
+     * per-step means (equal to the mean over the whole window, and deterministic; see AutoencoderNet).
+     */
+    static TfTraining.Loss loss(int window) {
         return (tf, out, aux) -> {
-            Operand<TFloat32> d = tf.math.sub(out.get("recon"), aux.get("target"));
-            Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
-            return tf.math.add(tf.math.mul(tf.constant(0.7f), tf.math.mean(tf.math.square(d), axes)),
-                    tf.math.mul(tf.constant(0.3f), tf.math.mean(tf.math.abs(d), axes)));
+            List<Operand<TFloat32>> target = io.dwcp.models.tf.Layers.steps(tf, aux.get("target"), window);
+            Operand<TInt32> axes = tf.constant(new int[] {0, 1});
+            Operand<TFloat32> sum = null;
+            for (int t = 0; t < window; t++) {
+                Operand<TFloat32> d = tf.math.sub(out.get(AutoencoderNet.STEP + t), target.get(t));
+                Operand<TFloat32> l = tf.math.add(tf.math.mul(tf.constant(0.7f), tf.math.mean(tf.math.square(d), axes)),
+                        tf.math.mul(tf.constant(0.3f), tf.math.mean(tf.math.abs(d), axes)));
+                sum = sum == null ? l : tf.math.add(sum, l);
+            }
+            return tf.math.div(sum, tf.constant((float) window));
         };
     }
 
@@ -138,8 +152,8 @@ public final class LatencyTrainer implements ModelTrainer {
         TfTraining.Data data = new TfTraining.Data(Map.of("x", xtr, "target", xtr), Map.of("x", xva, "target", xva));
         TrainLoop.Settings settings = new TrainLoop.Settings(cfg.maxEpochs(), 64, 2e-3f, 4, 2, 0.5f, 1e-5f, 1e-3,
                 cfg.seed());
-        TfTraining.Fit fit = TfTraining.fit(model, cfg, forward(shape), Map.of("x", sample), Map.of("target", sample),
-                loss(), data, settings, progress);
+        TfTraining.Fit fit = TfTraining.fit(model, cfg, trainingForward(shape), Map.of("x", sample), Map.of("target", sample),
+                loss(shape.window()), data, settings, progress);
         return new Fitted(sc, fit);
     }
 

@@ -136,6 +136,7 @@ public final class ReliabilityTrainer implements ModelTrainer {
                 Map.of("anomaly", f.threshold()), m, Target.spec(targets(cfg.targetAccuracy())), met, "forest.bin", params,
                 Map.of("inputs", sampleIn, "scores", sampleOut));
         md.write(dir.resolve(ModelMetadata.FILE));
+        io.dwcp.models.serving.ModelArtifact.writeManifest(dir, "forest.bin");
 
         // Plots and report.
         Plots.curve(dir.resolve("roc.png"), "Reliability ROC (test nodes)", "false positive rate", "true positive rate",

@@ -58,8 +58,14 @@ class TrainAndReloadTest {
     }
 
     @Test
-    void latencyExportReloadsIdentically(@TempDir Path dir) throws Exception {
+    void latencyExportReloadsIdenticallyAndSameSeedSameWeights(@TempDir Path dir) throws Exception {
         TrainResult r = new LatencyTrainer().train(TrainConfig.quick(dir, 42), Progress.none());
+        TrainResult again = new LatencyTrainer().train(TrainConfig.quick(dir.resolve("again"), 42), Progress.none());
+        assertArrayEquals(Files.readAllBytes(r.artifactDir().resolve("saved_model/variables/variables.data-00000-of-00001")),
+                Files.readAllBytes(again.artifactDir().resolve("saved_model/variables/variables.data-00000-of-00001")),
+                "same seed must give identical weights (the loss must not go through Stack)");
+        assertEquals(r.metrics().get("detection_accuracy"), again.metrics().get("detection_accuracy"));
+        assertEquals(r.metrics().get("roc_auc"), again.metrics().get("roc_auc"));
         ModelArtifact a = ModelArtifact.load(r.artifactDir());
         float[][][] in = toFloat3(a.metadata().smokeTest().get("inputs"));
         List<?> errors = (List<?>) a.metadata().smokeTest().get("errors");

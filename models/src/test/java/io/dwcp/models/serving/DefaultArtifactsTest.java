@@ -1,0 +1,60 @@
+package io.dwcp.models.serving;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The committed default artifacts load from the classpath (metadata.json + model file only) and reproduce
+ * the smoke-test outputs recorded when they were exported; each says its targets were met.
+ */
+class DefaultArtifactsTest {
+    @Test
+    void bandwidth() throws Exception {
+        try (BandwidthForecaster f = BandwidthForecaster.loadDefault()) {
+            ModelMetadata md = f.metadata();
+            assertTrue(md.targetMet());
+            float[][][] in = ModelMetadata.json().convertValue(md.smokeTest().get("inputs"), float[][][].class);
+            float[][] out = ModelMetadata.json().convertValue(md.smokeTest().get("outputs"), float[][].class);
+            float[][] got = f.predict(in);
+            for (int i = 0; i < got.length; i++) assertArrayEquals(out[i], got[i], 0f);
+        }
+    }
+
+    @Test
+    void compression() throws Exception {
+        try (CompressionSelector s = CompressionSelector.loadDefault()) {
+            ModelMetadata md = s.metadata();
+            assertTrue(md.targetMet());
+            float[][] in = ModelMetadata.json().convertValue(md.smokeTest().get("inputs"), float[][].class);
+            int[] codecs = ModelMetadata.json().convertValue(md.smokeTest().get("codecs"), int[].class);
+            assertArrayEquals(codecs, s.selectOrdinals(in));
+        }
+    }
+
+    @Test
+    void reliability() throws Exception {
+        try (ReliabilityDetector r = ReliabilityDetector.loadDefault()) {
+            ModelMetadata md = r.metadata();
+            assertTrue(md.targetMet());
+            double[][] in = ModelMetadata.json().convertValue(md.smokeTest().get("inputs"), double[][].class);
+            double[] scores = ModelMetadata.json().convertValue(md.smokeTest().get("scores"), double[].class);
+            assertArrayEquals(scores, r.score(in), 0.0);
+        }
+    }
+
+    @Test
+    void latency() throws Exception {
+        try (LatencyDetector l = LatencyDetector.loadDefault()) {
+            ModelMetadata md = l.metadata();
+            assertTrue(md.targetMet());
+            float[][][] in = ModelMetadata.json().convertValue(md.smokeTest().get("inputs"), float[][][].class);
+            double[] errors = ModelMetadata.json().convertValue(md.smokeTest().get("errors"), double[].class);
+            LatencyDetector.Detection[] d = l.detect(in);
+            for (int i = 0; i < d.length; i++) assertEquals(errors[i], d[i].error(), 0.0);
+            assertEquals(LatencyDetector.Severity.NONE, d[0].severity());
+            // The second sample is the test split's first anomalous window (the one with the least overlap).
+            assertTrue(d[1].error() > d[0].error());
+        }
+    }
+}
