@@ -127,7 +127,7 @@ class TensorFlowBackendTest {
 
         InferenceBackend.Loaded bad = cpu.load(dir);
         assertEquals(java.util.Set.of("reliability", "latency"), bad.failed(), String.join("\n", bad.notes()));
-        assertTrue(bad.notes().stream().anyMatch(n -> n.startsWith("reliability: not loaded") && n.contains("truncated")),
+        assertTrue(bad.notes().stream().anyMatch(n -> n.startsWith("reliability: not loaded") && n.contains("forest")),
                 String.join("\n", bad.notes()));
         assertTrue(bad.notes().stream().anyMatch(n -> n.startsWith("latency: not loaded") && n.contains("features")),
                 String.join("\n", bad.notes()));
