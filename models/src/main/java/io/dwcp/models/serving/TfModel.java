@@ -27,8 +27,19 @@ public final class TfModel implements AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
+    /** Loads with TensorFlow's default thread pools (all cores). */
     public TfModel(Path dir) {
-        this.bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
+        this(dir, 0);
+    }
+
+    /**
+     * Loads with {@code intraOpThreads} intra-op threads and one inter-op thread ({@code 0} = TF default).
+     * On a 2-core host shared with the agent's I/O loop, 1 is a sensible value (see DESIGN.md, Threads).
+     */
+    public TfModel(Path dir, int intraOpThreads) {
+        SavedModelBundle.Loader loader = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG);
+        if (intraOpThreads > 0) loader = loader.withConfigProto(io.dwcp.models.tf.TfEnv.config(intraOpThreads));
+        this.bundle = loader.load();
         Signature sig = bundle.signatures().stream().filter(s -> s.key().equals(SavedModels.SIGNATURE)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("SavedModel at " + dir + " has no serving_default"));
         sig.getInputs().forEach((k, v) -> inputOps.put(k, v.name));
