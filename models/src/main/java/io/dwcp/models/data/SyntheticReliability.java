@@ -15,9 +15,11 @@ import java.util.List;
  * N(0, 0.05); memory node base U(0.4, 0.7) + N(0, 0.03); error_rate Exp(1e-3).
  *
  * <p>Incidents: each node has a Poisson(1.5) number of episodes of 3–12 steps, kind uniform among
- * <b>failure_burst</b> (failure_rate U(0.02, 0.2), uptime U(90, 99), error_rate U(0.01, 0.05), burn
- * U(3, 10)), <b>packet_loss_spike</b> (loss U(0.02, 0.2), retransmits from loss, RTT × U(1.5, 3), burn
- * U(1.5, 4)) and <b>error_budget_burn</b> (burn U(4, 15), error_rate U(0.02, 0.1), cpu U(0.8, 1)).
+ * <b>failure_burst</b> (failure_rate log-uniform(0.005, 0.2), uptime U(97, 99.5), error_rate
+ * log-uniform(0.004, 0.05), burn U(2, 10)), <b>packet_loss_spike</b> (loss log-uniform(0.01, 0.2),
+ * retransmits from loss, RTT × U(1.2, 3), burn U(1.3, 4)) and <b>error_budget_burn</b> (burn U(2.5, 15),
+ * error_rate log-uniform(0.005, 0.1), cpu U(0.6, 1)). The low ends reach into the tails of normal rows
+ * on purpose, so the evaluation is not a trivially separable one.
  * Rows inside an episode are labelled incidents. Deterministic for a seed; thread-safe.
  */
 public final class SyntheticReliability {
@@ -66,20 +68,20 @@ public final class SyntheticReliability {
             if (inc[s]) {
                 switch (kind[s]) {
                     case "failure_burst" -> {
-                        failure = r.uniform(0.02, 0.2);
-                        uptime = r.uniform(90, 99);
-                        err = r.uniform(0.01, 0.05);
-                        burn = r.uniform(3, 10);
+                        failure = logUniform(r, 0.005, 0.2);
+                        uptime = r.uniform(97, 99.5);
+                        err = logUniform(r, 0.004, 0.05);
+                        burn = r.uniform(2, 10);
                     }
                     case "packet_loss_spike" -> {
-                        loss = r.uniform(0.02, 0.2);
-                        rtt *= r.uniform(1.5, 3);
-                        burn = r.uniform(1.5, 4);
+                        loss = logUniform(r, 0.01, 0.2);
+                        rtt *= r.uniform(1.2, 3);
+                        burn = r.uniform(1.3, 4);
                     }
                     default -> {
-                        burn = r.uniform(4, 15);
-                        err = r.uniform(0.02, 0.1);
-                        cpu = r.uniform(0.8, 1.0);
+                        burn = r.uniform(2.5, 15);
+                        err = logUniform(r, 0.005, 0.1);
+                        cpu = r.uniform(0.6, 1.0);
                     }
                 }
             }
@@ -87,6 +89,10 @@ public final class SyntheticReliability {
             rows[s] = new double[] {uptime, failure, loss, retrans, burn, rtt, cpu, mem, err};
         }
         return new NodeSeries(id, rows, inc, kind);
+    }
+
+    private static double logUniform(Rng r, double lo, double hi) {
+        return Math.exp(r.uniform(Math.log(lo), Math.log(hi)));
     }
 
     private static double clamp01(double v) {

@@ -28,6 +28,11 @@ public final class BandwidthForecaster implements AutoCloseable {
     private final ModelMetadata metadata;
 
     public BandwidthForecaster(ModelArtifact artifact) {
+        this(artifact, 0);
+    }
+
+    /** As {@link #BandwidthForecaster(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = TF default). */
+    public BandwidthForecaster(ModelArtifact artifact, int intraOpThreads) {
         this.metadata = artifact.metadata();
         if (!metadata.name().equals(Schemas.BANDWIDTH.model())) {
             throw new IllegalArgumentException("not a bandwidth model: " + metadata.name());
@@ -35,7 +40,7 @@ public final class BandwidthForecaster implements AutoCloseable {
         this.scaler = metadata.scaler();
         this.confA = ((Number) metadata.params().getOrDefault("confidence_a", 0.0)).doubleValue();
         this.confB = ((Number) metadata.params().getOrDefault("confidence_b", 0.0)).doubleValue();
-        this.model = new TfModel(artifact.modelPath());
+        this.model = new TfModel(artifact.modelPath(), intraOpThreads);
     }
 
     public static BandwidthForecaster loadDefault() throws IOException {

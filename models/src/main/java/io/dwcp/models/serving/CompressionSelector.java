@@ -33,13 +33,18 @@ public final class CompressionSelector implements AutoCloseable {
     private final ModelMetadata metadata;
 
     public CompressionSelector(ModelArtifact artifact) {
+        this(artifact, 0);
+    }
+
+    /** As {@link #CompressionSelector(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = TF default). */
+    public CompressionSelector(ModelArtifact artifact, int intraOpThreads) {
         this.metadata = artifact.metadata();
         if (!metadata.name().equals(Schemas.COMPRESSION.model())) {
             throw new IllegalArgumentException("not a compression model: " + metadata.name());
         }
         this.scaler = metadata.scaler();
         this.profile = ModelMetadata.json().convertValue(metadata.params().get("codec_profile"), CodecProfile.class);
-        this.model = new TfModel(artifact.modelPath());
+        this.model = new TfModel(artifact.modelPath(), intraOpThreads);
     }
 
     public static CompressionSelector loadDefault() throws IOException {

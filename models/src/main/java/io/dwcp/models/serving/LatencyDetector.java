@@ -38,7 +38,12 @@ public final class LatencyDetector implements AutoCloseable {
     private final ModelMetadata metadata;
 
     public LatencyDetector(ModelArtifact artifact) {
-        this(artifact.metadata(), new TfModel(artifact.modelPath()));
+        this(artifact, 0);
+    }
+
+    /** As {@link #LatencyDetector(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = TF default). */
+    public LatencyDetector(ModelArtifact artifact, int intraOpThreads) {
+        this(artifact.metadata(), new TfModel(artifact.modelPath(), intraOpThreads));
     }
 
     LatencyDetector(ModelMetadata md, TfModel model) {

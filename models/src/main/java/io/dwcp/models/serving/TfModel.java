@@ -51,6 +51,14 @@ public final class TfModel implements AutoCloseable {
         this(dir, CONSTRUCTION.get());
     }
 
+    /**
+     * Loads with {@code intraOpThreads} intra-op threads and one inter-op thread ({@code 0} = TF default).
+     * On a 2-core host shared with the agent's I/O loop, 1 is a sensible value (see DESIGN.md, Threads).
+     */
+    public TfModel(Path dir, int intraOpThreads) {
+        this(dir, intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : null);
+    }
+
     /** Loads with explicit session settings; null = TensorFlow's defaults. */
     public TfModel(Path dir, ConfigProto config) {
         SavedModelBundle.Loader loader = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG);

@@ -57,4 +57,25 @@ class DefaultArtifactsTest {
             assertTrue(d[1].error() > d[0].error());
         }
     }
+
+    @Test
+    void concurrentCallsGiveTheSameAnswers() throws Exception {
+        try (BandwidthForecaster f = new BandwidthForecaster(ModelArtifact.loadDefault("bandwidth"), 1)) {
+            float[][][] in = ModelMetadata.json().convertValue(f.metadata().smokeTest().get("inputs"), float[][][].class);
+            float[][] expected = f.predict(in);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<float[][]>> fs = new java.util.ArrayList<>();
+                for (int i = 0; i < 32; i++) fs.add(pool.submit(() -> f.predict(in)));
+                for (var fut : fs) {
+                    float[][] got = fut.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    for (int i = 0; i < got.length; i++) assertArrayEquals(expected[i], got[i], 0f);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            f.close();
+            assertThrows(IllegalStateException.class, () -> f.predict(in), "use after close is refused");
+        }
+    }
 }
