@@ -3,7 +3,7 @@
 # (Debian python3-torch), same batch sizes and thread counts, one after the other in one run.
 # usage: agent/src/jmh/run-forecaster-peers.sh   (from the repository root; builds what it needs)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 export TF_CPP_MIN_LOG_LEVEL=2
 batches=${BATCHES:-1,8,64,512}
 threads=${THREADS:-1,2}
