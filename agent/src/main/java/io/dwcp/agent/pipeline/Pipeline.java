@@ -42,7 +42,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +90,6 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     private final Thread worker;
     private volatile boolean running = true;
     private volatile boolean idle = true;
-    private final boolean streamAllLatency;
 
     public Pipeline(AgentConfig config, ModelSet initial, EventSink sink, MeterRegistry registry) {
         this.records = new ArrayBlockingQueue<>(config.pipeline().queueCapacity());
@@ -106,7 +104,6 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 config.windows().maxNodes(), idleNanos, registry);
         this.sink = sink;
         this.models = new AtomicReference<>(initial);
-        this.streamAllLatency = false;
         for (String m : List.of("bandwidth", "compression", "reliability", "latency")) {
             predictions.put(m, Counter.builder("dwcp.predictions").tag("model", m)
                     .description("predictions made").register(registry));
@@ -398,7 +395,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             return a.is_anomaly();
         }
         if (e instanceof LatencyResult l) {
-            return streamAllLatency || l.is_anomaly();
+            return l.is_anomaly();
         }
         return true;
     }
@@ -499,11 +496,11 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 return hist;
             }
             float[][] out = java.util.Arrays.copyOf(hist, hist.length + 1);
-            out[hist.length] = row(features, f, "params.features");
+            out[hist.length] = Params.row(features, f, "params.features");
             return out;
         }
         if (features != null) {
-            return new float[][] {row(features, f, "params.features")};
+            return new float[][] {Params.row(features, f, "params.features")};
         }
         throw new IllegalArgumentException("DetectAnomaly needs params.features, params.node_id or params.window");
     }
@@ -513,7 +510,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         if (f == null) {
             throw new IllegalArgumentException("params.features is required");
         }
-        return row(f, features, "params.features");
+        return Params.row(f, features, "params.features");
     }
 
     private static String keyParam(JsonNode p, boolean link) {
@@ -529,10 +526,6 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             throw new IllegalArgumentException("params.peer_id (string) is required with node_id");
         }
         return n.asText() + "->" + peer.asText();
-    }
-
-    private static float[] row(JsonNode a, int features, String where) {
-        return Params.row(a, features, where);
     }
 
     public boolean isRunning() {
@@ -560,14 +553,5 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     @Override
     public void close() {
         close(java.time.Duration.ofSeconds(5));
-    }
-
-    /** For tests and the demo: which function maps a window store name to its size. */
-    Function<String, Integer> sizes() {
-        return n -> switch (n) {
-            case "link" -> links.size();
-            case "node" -> nodes.size();
-            default -> consensus.size();
-        };
     }
 }
