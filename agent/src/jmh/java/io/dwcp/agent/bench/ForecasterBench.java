@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * The shipped bandwidth forecaster (TensorFlow Java SavedModel, CPU) called with a batch of raw windows, as
+ * The shipped bandwidth forecaster (TensorFlow Java, CPU; the fused serving graph and the SavedModel's own) called with a batch of raw windows, as
  * the agent's batcher calls it: scaling, the session run and unscaling included. One op = one batch;
  * divide by {@code batch} for per-inference cost (agent/BENCHMARKS.md does).
  */
@@ -38,6 +38,10 @@ public class ForecasterBench {
     @Param({"1"})
     int threads;
 
+    /** {@code fused}: the agent's default serving graph (dwcp.inference.fused-lstm); {@code savedmodel}: the trained graph as exported. */
+    @Param({"fused", "savedmodel"})
+    String graph;
+
     BandwidthForecaster model;
     float[][][] windows;
 
@@ -47,11 +51,15 @@ public class ForecasterBench {
                 .setInterOpParallelismThreads(1).putDeviceCount("GPU", 0).build();
         model = TfModel.withConfig(cfg, () -> {
             try {
-                return BandwidthForecaster.loadDefault();
+                return new BandwidthForecaster(io.dwcp.models.serving.ModelArtifact.loadDefault("bandwidth"),
+                        graph.equals("fused"));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
         });
+        if (graph.equals("fused") != model.engine().startsWith("fused")) {
+            throw new IllegalStateException("asked for the " + graph + " graph, got " + model.engine());
+        }
         SplittableRandom r = new SplittableRandom(7);
         windows = new float[batch][10][];
         for (int i = 0; i < batch; i++) {

@@ -43,11 +43,16 @@ public final class LoadGenerator {
     private static final ObjectMapper M = new ObjectMapper();
 
     record Settings(List<Integer> rates, List<Integer> batches, int links, int seconds, int warmupSeconds,
-                    long delayMicros, String jar, List<String> extraArgs) {}
+                    long delayMicros, String jar, List<String> jvmArgs, List<String> extraArgs, boolean threads) {}
 
     record Row(int rate, int batch, long delayMicros, long sent, long events, double eventsPerSec, double p50, double p99,
                double p999, double max, double cpuCores, double rssMb, double udpRejected, double kernelDrops,
-               double predictionsLost) {}
+               double predictionsLost, double meanBatch, double computeMsPerBatch) {
+        /** Agent CPU time per delivered event, the figure that does not depend on how busy the machine was. */
+        double cpuMicrosPerEvent() {
+            return eventsPerSec > 0 ? cpuCores * 1e6 / eventsPerSec : Double.NaN;
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Settings s = parse(args);
@@ -64,12 +69,12 @@ public final class LoadGenerator {
 
     static void print(List<Row> rows) {
         System.out.println();
-        System.out.println("| samples/s | max batch | delay µs | sent | events | events/s | p50 ms | p99 ms | p99.9 ms | max ms | agent CPU (cores) | agent RSS MB | UDP rejected | kernel drops | predictions lost |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| samples/s | max batch | delay µs | sent | events | events/s | p50 ms | p99 ms | p99.9 ms | max ms | agent CPU (cores) | CPU µs/event | mean model batch | model ms/batch | agent RSS MB | UDP rejected | kernel drops | predictions lost |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f | %.0f | %.0f | %.0f |%n",
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f | %.1f | %.3f | %.0f | %.0f | %.0f | %.0f |%n",
                     r.rate, r.batch, r.delayMicros, r.sent, r.events, r.eventsPerSec, r.p50, r.p99, r.p999, r.max, r.cpuCores,
-                    r.rssMb, r.udpRejected, r.kernelDrops, r.predictionsLost);
+                    r.cpuMicrosPerEvent(), r.meanBatch, r.computeMsPerBatch, r.rssMb, r.udpRejected, r.kernelDrops, r.predictionsLost);
         }
         System.out.flush();
     }
@@ -79,7 +84,9 @@ public final class LoadGenerator {
         Path sock = dir.resolve("agent.sock");
         int udpPort = freeUdpPort();
         int httpPort = freeTcpPort();
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", s.jar,
+        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        cmd.addAll(s.jvmArgs);
+        cmd.addAll(List.of("-jar", s.jar,
                 "--dwcp.ingest.port=" + udpPort, "--micronaut.server.port=" + httpPort, "--dwcp.socket.path=" + sock,
                 "--dwcp.inference.max-batch-size=" + batch, "--dwcp.inference.max-queue-delay-micros=" + s.delayMicros,
                 "--dwcp.socket.client-buffer-events=100000", "--dwcp.windows.max-links=" + Math.max(10_000, s.links)));
@@ -112,6 +119,7 @@ public final class LoadGenerator {
                     .getBytes(StandardCharsets.UTF_8)));
 
             long cpu0 = 0;
+            java.util.Map<String, Long> threads0 = java.util.Map.of();
             long wall0 = 0;
             long sent = 0;
             long sentMeasured = 0;
@@ -131,6 +139,7 @@ public final class LoadGenerator {
                     if (!measuring && System.nanoTime() >= measureFrom) {
                         measuring = true;
                         cpu0 = cpuNanos(agent.pid());
+                        threads0 = threadCpu(agent.pid());
                         wall0 = System.nanoTime();
                         sentMeasured = sent;
                     }
@@ -160,6 +169,9 @@ public final class LoadGenerator {
             }
             Thread.sleep(1000); // let the tail arrive
             long wall = System.nanoTime() - wall0;
+            if (s.threads) {
+                printThreads(agent.pid(), threads0, wall);
+            }
             double cpuCores = (cpuNanos(agent.pid()) - cpu0) / (double) wall;
             double rss = rssMb(agent.pid());
             String metrics = scrape(httpPort);
@@ -169,7 +181,10 @@ public final class LoadGenerator {
                     h.getTotalCount() / (wall / 1e9), h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
                     h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, cpuCores, rss,
                     sum(metrics, "dwcp_ingest_rejected_total"), sum(metrics, "dwcp_ingest_kernel_drops_total"),
-                    sum(metrics, "dwcp_predictions_failed_total"));
+                    sum(metrics, "dwcp_predictions_failed_total"),
+                    ratio(metrics, "dwcp_batcher_batch_size_sum{model=\"bandwidth\"", "dwcp_batcher_batch_size_count{model=\"bandwidth\""),
+                    1000 * ratio(metrics, "dwcp_batcher_compute_seconds_sum{model=\"bandwidth\"",
+                            "dwcp_batcher_compute_seconds_count{model=\"bandwidth\""));
         } finally {
             agent.destroy();
             if (!agent.waitFor(10, TimeUnit.SECONDS)) {
@@ -199,6 +214,35 @@ public final class LoadGenerator {
         } catch (IOException | RuntimeException e) {
             // socket closed at the end of the run
         }
+    }
+
+    /** CPU time per agent thread name (threads of one name summed), from /proc/PID/task. */
+    static java.util.Map<String, Long> threadCpu(long pid) throws IOException {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    out.merge(name, ticks * (1_000_000_000L / 100), Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // thread ended between list and read
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void printThreads(long pid, java.util.Map<String, Long> before, long wallNanos) throws IOException {
+        java.util.Map<String, Long> after = threadCpu(pid);
+        System.out.println("agent CPU by thread (cores):");
+        after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %-28s %.3f%n", e.getKey(), e.getValue() / (double) wallNanos));
     }
 
     static long cpuNanos(long pid) throws IOException {
@@ -242,6 +286,12 @@ public final class LoadGenerator {
         return total;
     }
 
+    /** Ratio of two sample lines (prefix match), e.g. a histogram's sum over its count; NaN when absent. */
+    static double ratio(String metrics, String num, String den) {
+        double d = sum(metrics, den);
+        return d > 0 ? sum(metrics, num) / d : Double.NaN;
+    }
+
     static int freeUdpPort() throws IOException {
         try (DatagramSocket d = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             return d.getLocalPort();
@@ -267,6 +317,8 @@ public final class LoadGenerator {
         long delay = 500;
         String jar = "agent/target/dwcp-agent.jar";
         List<String> extra = new ArrayList<>();
+        List<String> jvm = new ArrayList<>();
+        boolean threads = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -277,17 +329,22 @@ public final class LoadGenerator {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--delay-us" -> delay = Long.parseLong(args[++i]);
                 case "--jar" -> jar = args[++i];
+                case "--jvm" -> jvm.add(args[++i]);
+                case "--threads" -> threads = true;
                 default -> {
                     if (a.startsWith("--dwcp.")) {
                         extra.add(a);
                     } else {
                         throw new IllegalArgumentException("unknown option " + a
-                                + " (--rates, --batches, --links, --seconds, --warmup, --delay-us, --jar, --dwcp.key=value)");
+                                + " (--rates, --batches, --links, --seconds, --warmup, --delay-us, --jar, --jvm OPTION (repeatable), --threads, --dwcp.key=value)");
                     }
                 }
             }
         }
-        return new Settings(rates, batches, links, seconds, warmup, delay, jar, extra);
+        if (jvm.isEmpty()) {
+            jvm.add("-Xmx512m");
+        }
+        return new Settings(rates, batches, links, seconds, warmup, delay, jar, jvm, extra, threads);
     }
 
     private static List<Integer> ints(String csv) {

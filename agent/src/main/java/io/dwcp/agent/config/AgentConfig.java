@@ -46,7 +46,7 @@ public record AgentConfig(
      */
     public record Inference(String device, int maxBatchSize, long maxQueueDelayMicros, int queueCapacity,
                             int intraOpThreads, int interOpThreads, Path modelsDir, boolean watchModels,
-                            Duration gpuRetryInitial, Duration gpuRetryMax) {}
+                            Duration gpuRetryInitial, Duration gpuRetryMax, boolean fusedLstm) {}
 
     /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
@@ -101,7 +101,8 @@ public record AgentConfig(
                 r.optionalPath("dwcp.inference.models-dir"),
                 r.bool("dwcp.inference.watch-models", true),
                 r.duration("dwcp.inference.gpu-retry-initial", Duration.ofSeconds(1)),
-                r.duration("dwcp.inference.gpu-retry-max", Duration.ofMinutes(5)));
+                r.duration("dwcp.inference.gpu-retry-max", Duration.ofMinutes(5)),
+                r.bool("dwcp.inference.fused-lstm", true));
         Demo demo = new Demo(
                 r.bool("dwcp.demo.enabled", false),
                 r.intIn("dwcp.demo.links", 6, 1, 100_000),

@@ -113,8 +113,8 @@ public final class TensorFlowBackend implements InferenceBackend {
         List<String> notes = new ArrayList<>();
         Set<String> failed = new HashSet<>();
         Predictor<float[][], io.dwcp.agent.predict.BandwidthForecast> bw = one("bandwidth", modelsDir, base.bandwidth(),
-                a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Bandwidth(new BandwidthForecaster(a))),
-                a -> TfModel.withConfig(session(false), () -> new TfAdapters.Bandwidth(new BandwidthForecaster(a))),
+                a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Bandwidth(new BandwidthForecaster(a, config.fusedLstm()))),
+                a -> TfModel.withConfig(session(false), () -> new TfAdapters.Bandwidth(new BandwidthForecaster(a, config.fusedLstm()))),
                 notes, failed);
         Predictor<float[], io.dwcp.agent.predict.CompressionDecision> cs = one("compression", modelsDir, base.compression(),
                 a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Compression(new CompressionSelector(a))),
@@ -148,7 +148,8 @@ public final class TensorFlowBackend implements InferenceBackend {
             p = make.apply(a);
             p.smoke();
             String where = dir.map(Path::toString).orElse("embedded default");
-            notes.add(name + ": " + p.name() + "/" + p.version() + " from " + where);
+            notes.add(name + ": " + p.name() + "/" + p.version() + " from " + where
+                    + (p instanceof TfAdapters.Bandwidth bw ? ", graph " + bw.engine() : ""));
             if (gpu && cpuTwin != null) {
                 TfAdapters.Smokable<I, O> twin = cpuTwin.apply(a);
                 return new FallbackPredictor<>(name, p, twin, config.gpuRetryInitial(), config.gpuRetryMax(), registry,

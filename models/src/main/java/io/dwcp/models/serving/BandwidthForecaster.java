@@ -23,6 +23,8 @@ public final class BandwidthForecaster implements AutoCloseable {
     public static final int OUTPUTS = 5;
 
     private final TfModel model;
+    private final FusedForecasterGraph fused; // null: the SavedModel graph serves
+    private final String engine;
     private final Scaler scaler;
     private final double confA, confB;
     private final ModelMetadata metadata;
@@ -33,6 +35,20 @@ public final class BandwidthForecaster implements AutoCloseable {
 
     /** As {@link #BandwidthForecaster(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = TF default). */
     public BandwidthForecaster(ModelArtifact artifact, int intraOpThreads) {
+        this(artifact, intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : TfModel.constructionConfig(),
+                false);
+    }
+
+    /**
+     * With {@code fused}, serves through {@link FusedForecasterGraph} (the same weights as one fused LSTM op),
+     * after proving on check inputs that it computes what the SavedModel computes; if the rewrite cannot be
+     * built or differs, the SavedModel graph serves and {@link #engine()} says why.
+     */
+    public BandwidthForecaster(ModelArtifact artifact, boolean fused) {
+        this(artifact, TfModel.constructionConfig(), fused);
+    }
+
+    private BandwidthForecaster(ModelArtifact artifact, org.tensorflow.proto.ConfigProto config, boolean fused) {
         this.metadata = artifact.metadata();
         if (!metadata.name().equals(Schemas.BANDWIDTH.model())) {
             throw new IllegalArgumentException("not a bandwidth model: " + metadata.name());
@@ -40,7 +56,41 @@ public final class BandwidthForecaster implements AutoCloseable {
         this.scaler = metadata.scaler();
         this.confA = ((Number) metadata.params().getOrDefault("confidence_a", 0.0)).doubleValue();
         this.confB = ((Number) metadata.params().getOrDefault("confidence_b", 0.0)).doubleValue();
-        this.model = new TfModel(artifact.modelPath(), intraOpThreads);
+        this.model = new TfModel(artifact.modelPath(), config);
+        FusedForecasterGraph g = null;
+        String how = "savedmodel";
+        if (fused) {
+            try {
+                g = new FusedForecasterGraph(artifact.modelPath(), deltaScale(metadata), config);
+                double diff = g.verifiedAgainst(model);
+                how = String.format(java.util.Locale.ROOT, "fused-lstm (max diff vs SavedModel %.1e)", diff);
+            } catch (RuntimeException e) {
+                if (g != null) {
+                    g.close();
+                    g = null;
+                }
+                how = "savedmodel (fused graph refused: " + e.getMessage() + ")";
+            }
+        }
+        this.fused = g;
+        this.engine = how;
+    }
+
+    private static float[] deltaScale(ModelMetadata md) {
+        Object v = md.params().get("delta_scale");
+        if (!(v instanceof List<?> l) || l.size() != ForecasterNet.TARGETS) {
+            throw new IllegalArgumentException("metadata params.delta_scale must list " + ForecasterNet.TARGETS + " numbers");
+        }
+        float[] out = new float[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) l.get(i)).floatValue();
+        }
+        return out;
+    }
+
+    /** Which graph serves: {@code savedmodel} or {@code fused-lstm ...}, with the reason a rewrite was refused. */
+    public String engine() {
+        return engine;
     }
 
     public static BandwidthForecaster loadDefault() throws IOException {
@@ -61,7 +111,8 @@ public final class BandwidthForecaster implements AutoCloseable {
             }
             scaler.transformInto(windows[i], x, i * w * f);
         }
-        float[] y = model.run(List.of(new TfModel.Input("x", x, new long[] {b, w, f})), List.of("y")).get(0);
+        float[] y = fused != null ? fused.run(x, b)
+                : model.run(List.of(new TfModel.Input("x", x, new long[] {b, w, f})), List.of("y")).get(0);
         float[][] out = new float[b][OUTPUTS];
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < ForecasterNet.TARGETS; j++) {
@@ -92,6 +143,9 @@ public final class BandwidthForecaster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fused != null) {
+            fused.close();
+        }
         model.close();
     }
 

@@ -47,6 +47,11 @@ public final class TfModel implements AutoCloseable {
         }
     }
 
+    /** The settings {@link #withConfig} set for this thread (null = TensorFlow's defaults). */
+    static ConfigProto constructionConfig() {
+        return CONSTRUCTION.get();
+    }
+
     public TfModel(Path dir) {
         this(dir, CONSTRUCTION.get());
     }
