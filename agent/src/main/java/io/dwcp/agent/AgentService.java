@@ -46,6 +46,7 @@ public final class AgentService {
     private final Demo demo;
     private final String backendName;
     private final ModelReloader reloader;
+    private final io.dwcp.agent.ops.GpuHealth gpuHealth;
     private final SdNotify systemd;
 
     public AgentService(Environment env, MeterRegistry registry) {
@@ -65,6 +66,7 @@ public final class AgentService {
                 .tag("backend", choice.backend().name()).tag("device", choice.backend().gpu() ? "gpu" : "cpu")
                 .description("the inference backend in use (value is always 1)").register(registry);
         this.backendName = choice.backend().name();
+        this.gpuHealth = io.dwcp.agent.ops.GpuHealth.start(registry);
         IngestMetrics ingestMetrics = new IngestMetrics(registry, config.ingest().rejectLogInterval());
         this.socket = new SocketServer(config.socket(), registry);
         this.pipeline = new Pipeline(config, models, socket, registry);
@@ -140,6 +142,7 @@ public final class AgentService {
         pipeline.close(Duration.ofSeconds(5));
         socket.close();
         pipeline.models().close();
+        gpuHealth.close();
         systemd.close();
     }
 }
