@@ -273,7 +273,7 @@ func TestStreamEventsArriveAndDecode(t *testing.T) {
 		a.send(consensusSamples("node-x", 40)...)
 	}
 	feedAll()
-	for len(got) < 4 {
+	for len(got) < 5 {
 		select {
 		case ev := <-all.C:
 			if _, ok := got[ev.EventType()]; !ok {
@@ -298,6 +298,20 @@ func TestStreamEventsArriveAndDecode(t *testing.T) {
 	an := got[TypeAnomaly].(*Anomaly)
 	if an.NodeID != "node-x" || !an.IsAnomaly || an.MetricName == "" || an.Severity == "none" || an.Timestamp.IsZero() {
 		t.Errorf("anomaly decoded wrong: %+v", an)
+	}
+	tr := got[TypeTransferRecommendation].(*TransferRecommendation)
+	if tr.NodeID != "dc1-a" || tr.PeerID != "dc2-b" || tr.ParallelStreams < 1 || tr.SocketBufferBytes < 65536 ||
+		tr.Confidence < 0.6 || tr.PredictedBandwidthMbps <= 0 || tr.LimitedBy == "" || tr.SampleTimestamp.IsZero() {
+		t.Errorf("transfer_recommendation decoded wrong: %+v", tr)
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rec, err := c.RecommendTransfer(rctx, "dc1-a", "dc2-b")
+	if err != nil || rec.ParallelStreams < 1 || rec.NodeID != "dc1-a" {
+		t.Errorf("RecommendTransfer: %+v, %v", rec, err)
+	}
+	if _, err := c.RecommendTransfer(rctx, "nobody", "dc2-b"); err == nil || !strings.Contains(err.Error(), "no_recommendation") {
+		t.Errorf("RecommendTransfer for an unknown link: want no_recommendation, got %v", err)
 	}
 	lr := got[TypeLatencyAnomaly].(*LatencyResult)
 	if lr.NodeID != "node-x" || !lr.IsAnomaly || lr.ReconstructionError <= lr.Threshold || len(lr.Contributions) == 0 {

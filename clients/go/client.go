@@ -592,3 +592,18 @@ func (c *Client) DetectHighLatency(ctx context.Context, req LatencyRequest) (*La
 	}
 	return &out, nil
 }
+
+// RecommendTransfer returns the latest transfer advice for a link (node → peer), computed from its latest
+// bandwidth forecast; no model runs. The agent answers with error code "no_recommendation" while the link
+// has no forecast or its forecast's confidence is below the agent's floor.
+func (c *Client) RecommendTransfer(ctx context.Context, nodeID, peerID string) (*TransferRecommendation, error) {
+	params := struct {
+		NodeID string `json:"node_id"`
+		PeerID string `json:"peer_id"`
+	}{nodeID, peerID}
+	var out TransferRecommendation
+	if err := c.call(ctx, "RecommendTransfer", params, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -7,14 +7,15 @@ import (
 
 // Stream event types (the "type" field on the wire).
 const (
-	TypeBandwidthPrediction = "bandwidth_prediction"
-	TypeCompressionChoice   = "compression_choice"
-	TypeAnomaly             = "anomaly"
-	TypeLatencyAnomaly      = "latency_anomaly"
+	TypeBandwidthPrediction    = "bandwidth_prediction"
+	TypeCompressionChoice      = "compression_choice"
+	TypeAnomaly                = "anomaly"
+	TypeLatencyAnomaly         = "latency_anomaly"
+	TypeTransferRecommendation = "transfer_recommendation"
 )
 
 // Event is one object of the agent's stream: *BandwidthPrediction, *CompressionChoice, *Anomaly,
-// *LatencyResult, or *UnknownEvent for a type this package does not know (the protocol lets the agent add
+// *LatencyResult, *TransferRecommendation, or *UnknownEvent for a type this package does not know (the protocol lets the agent add
 // types without changing its version).
 type Event interface {
 	// EventType is the wire "type", e.g. TypeBandwidthPrediction.
@@ -129,6 +130,35 @@ type LatencyResult struct {
 // EventType implements Event.
 func (*LatencyResult) EventType() string { return TypeLatencyAnomaly }
 
+// TransferRecommendation is what to apply to bulk transfers on one link, computed from its bandwidth
+// forecast: open ParallelStreams TCP streams with SocketBufferBytes send/receive buffers each, and compress
+// with CompressionCodec/CompressionLevel when set. Streamed when the advice for the link changes, and the
+// result of Client.RecommendTransfer. Given only when the forecast's Confidence reached the agent's floor.
+type TransferRecommendation struct {
+	V                      int       `json:"v"`
+	NodeID                 string    `json:"node_id"`
+	PeerID                 string    `json:"peer_id"`
+	ParallelStreams        int       `json:"parallel_streams"`
+	SocketBufferBytes      int64     `json:"socket_buffer_bytes"`
+	BDPBytes               float64   `json:"bdp_bytes"`
+	PerStreamMbps          float64   `json:"per_stream_mbps"`
+	LimitedBy              string    `json:"limited_by"` // "none", "window" or "loss"
+	StreamsCapped          bool      `json:"streams_capped"`
+	CompressionCodec       string    `json:"compression_codec,omitempty"`
+	CompressionLevel       *int      `json:"compression_level,omitempty"`
+	PredictedBandwidthMbps float64   `json:"predicted_bandwidth_mbps"`
+	PredictedLatencyMs     float64   `json:"predicted_latency_ms"`
+	PredictedPacketLoss    float64   `json:"predicted_packet_loss"`
+	PredictedJitterMs      float64   `json:"predicted_jitter_ms"`
+	Confidence             float64   `json:"confidence"`
+	ModelVersion           string    `json:"model_version"`
+	PredictionTime         time.Time `json:"prediction_time"`
+	SampleTimestamp        time.Time `json:"sample_timestamp"`
+}
+
+// EventType implements Event.
+func (*TransferRecommendation) EventType() string { return TypeTransferRecommendation }
+
 // UnknownEvent carries a stream object of a type this package does not know, undecoded.
 type UnknownEvent struct {
 	Type string
@@ -150,6 +180,8 @@ func decodeEvent(typ string, raw []byte) (Event, error) {
 		ev = &Anomaly{}
 	case TypeLatencyAnomaly:
 		ev = &LatencyResult{}
+	case TypeTransferRecommendation:
+		ev = &TransferRecommendation{}
 	default:
 		return &UnknownEvent{Type: typ, Raw: append(json.RawMessage(nil), raw...)}, nil
 	}

@@ -23,7 +23,8 @@ public record AgentConfig(
         Socket socket,
         Pipeline pipeline,
         Inference inference,
-        Demo demo) {
+        Demo demo,
+        Recommend recommend) {
 
     /** UDP listener. */
     public record Ingest(String host, int port, int receiveBufferBytes, int maxDatagramBytes,
@@ -47,6 +48,9 @@ public record AgentConfig(
     public record Inference(String device, int maxBatchSize, long maxQueueDelayMicros, int queueCapacity,
                             int intraOpThreads, int interOpThreads, Path modelsDir, boolean watchModels,
                             Duration gpuRetryInitial, Duration gpuRetryMax, boolean fusedLstm) {}
+
+    /** Transfer recommendations from the bandwidth forecasts (stream count, socket buffer). */
+    public record Recommend(boolean enabled, io.dwcp.agent.predict.TransferAdvisor.Settings settings) {}
 
     /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
@@ -110,7 +114,16 @@ public record AgentConfig(
                 r.intIn("dwcp.demo.rate-per-second", 20, 1, 1_000_000),
                 r.bool("dwcp.demo.print", true),
                 r.duration("dwcp.demo.duration", Duration.ZERO));
-        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo);
+        double minConfidence = r.doubleIn("dwcp.recommend.min-confidence", 0.6, 0, 1);
+        int maxBufferKib = r.intIn("dwcp.recommend.max-buffer-kib", 64 * 1024, 64, 4 * 1024 * 1024);
+        int minBufferKib = r.intIn("dwcp.recommend.min-buffer-kib", 64, 4, maxBufferKib);
+        Recommend recommend = new Recommend(
+                r.bool("dwcp.recommend.enabled", true),
+                new io.dwcp.agent.predict.TransferAdvisor.Settings(minConfidence,
+                        r.intIn("dwcp.recommend.max-streams", 16, 1, 256),
+                        r.intIn("dwcp.recommend.mss-bytes", 1448, 536, 65_495),
+                        minBufferKib * 1024L, maxBufferKib * 1024L));
+        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed) {
@@ -163,6 +176,24 @@ public record AgentConfig(
                 throw new ConfigException(key, s, "must be between " + min + " and " + max);
             }
             return (int) v;
+        }
+
+        double doubleIn(String key, double def, double min, double max) {
+            Optional<String> raw = lookup.apply(key);
+            if (raw.isEmpty()) {
+                return def;
+            }
+            String s = raw.get().trim();
+            double v;
+            try {
+                v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, s, "not a number");
+            }
+            if (!(v >= min && v <= max)) {
+                throw new ConfigException(key, s, "must be between " + min + " and " + max);
+            }
+            return v;
         }
 
         boolean bool(String key, boolean def) {

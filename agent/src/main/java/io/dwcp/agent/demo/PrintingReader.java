@@ -73,6 +73,17 @@ public final class PrintingReader implements Runnable, AutoCloseable {
                         e.path("node_id").asText(), e.path("peer_id").asText(), e.path("codec_name").asText(),
                         e.path("level").asInt(), 100 * e.path("expected_gain").asDouble(), e.path("model_version").asText());
             }
+            case "transfer_recommendation" -> {
+                if (throttled(type + e.path("node_id").asText() + e.path("peer_id").asText(), now)) {
+                    return;
+                }
+                out.printf(Locale.ROOT, "transfer    %s->%s  %d stream(s) x %.0f KiB buffer (BDP %.0f KiB, limited by %s)%s  conf %.2f%n",
+                        e.path("node_id").asText(), e.path("peer_id").asText(), e.path("parallel_streams").asInt(),
+                        e.path("socket_buffer_bytes").asDouble() / 1024, e.path("bdp_bytes").asDouble() / 1024,
+                        e.path("limited_by").asText(),
+                        e.has("compression_codec") ? "  codec " + e.path("compression_codec").asText() : "",
+                        e.path("confidence").asDouble());
+            }
             case "anomaly" -> out.printf(Locale.ROOT, "ANOMALY     %s  %s = %.4g (expected %.4g, deviation %.1f)  %s  [%s]%n",
                     e.path("node_id").asText(), e.path("metric_name").asText(), e.path("value").asDouble(),
                     e.path("expected").asDouble(), e.path("deviation").asDouble(),

@@ -79,6 +79,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     private final DynamicBatcher<float[][], AnomalyVerdict> rBatcher;
     private final DynamicBatcher<float[][], LatencyVerdict> lBatcher;
     private final AccuracyTracker accuracy;
+    private final TransferRecommender recommender; // null when dwcp.recommend.enabled=false
     private final DriftMonitor bwDrift;
     private final DriftMonitor cDrift;
     private final DriftMonitor rDrift;
@@ -135,7 +136,16 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         cDrift = new DriftMonitor("compression", Schemas.COMPRESSION, () -> models.get().compression().inputScaler().orElse(null), registry);
         rDrift = new DriftMonitor("reliability", Schemas.RELIABILITY, () -> models.get().reliability().inputScaler().orElse(null), registry);
         lDrift = new DriftMonitor("latency", Schemas.LATENCY, () -> models.get().latency().inputScaler().orElse(null), registry);
-        links.onEvict(accuracy::remove);
+        recommender = config.recommend().enabled()
+                ? new TransferRecommender(new io.dwcp.agent.predict.TransferAdvisor(config.recommend().settings()), sink,
+                        config.windows().maxLinks(), registry)
+                : null;
+        links.onEvict(k -> {
+            accuracy.remove(k);
+            if (recommender != null) {
+                recommender.remove(k);
+            }
+        });
         worker = new Thread(this::run, "dwcp-pipeline");
         worker.setDaemon(true);
     }
@@ -304,6 +314,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                         lReq.add(q);
                         lReqRec.add(requestRecord(q.params(), Measurement.CONSENSUS, consensus));
                     }
+                    case RecommendTransfer -> q.reply().accept(recommendation(q));
                 }
             } catch (IllegalArgumentException e) {
                 q.reply().accept(Request.Reply.error(q.id(), "bad_request", e.getMessage()));
@@ -345,6 +356,13 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 if (e != null && shouldStream(e)) {
                     sink.publish(e);
                 }
+                if (recommender != null) {
+                    if (e instanceof BandwidthPrediction bp && out instanceof BandwidthForecast f) {
+                        recommender.onPrediction(f, bp);
+                    } else if (e instanceof CompressionChoice c) {
+                        recommender.onCompression(c);
+                    }
+                }
             });
         }
         for (int i = 0; i < reqs.size(); i++) {
@@ -363,6 +381,17 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 q.reply().accept(Request.Reply.ok(q.id(), toEvent.apply(who, out)));
             });
         }
+    }
+
+    /** {@code RecommendTransfer}: the latest advice for the link, from its latest forecast; no model call. */
+    private Request.Reply recommendation(Request q) {
+        if (recommender == null) {
+            return Request.Reply.error(q.id(), "disabled", "transfer recommendations are off (dwcp.recommend.enabled=false)");
+        }
+        String key = keyParam(q.params(), true);
+        return recommender.latest(key).map(r -> Request.Reply.ok(q.id(), r))
+                .orElseGet(() -> Request.Reply.error(q.id(), "no_recommendation", "no recommendation for " + key
+                        + ": no forecast yet, or its confidence was below dwcp.recommend.min-confidence"));
     }
 
     /** The link or node a request named (null for a bare window), stamped with its window's newest sample time. */

@@ -11,7 +11,9 @@ public record Request(String id, Method method, JsonNode params, Consumer<Reply>
 
     /** The inference calls of the Go interface. */
     public enum Method {
-        PredictBandwidth, SelectCompression, DetectAnomaly, DetectHighLatency
+        PredictBandwidth, SelectCompression, DetectAnomaly, DetectHighLatency,
+        /** Answered from the latest forecast's advice (no model call). */
+        RecommendTransfer
     }
 
     /** Either {@code result} or {@code errorCode}/{@code message}. */

@@ -96,6 +96,17 @@ class AgentIntegrationTest {
             assertEquals("p1", e.path("peer_id").asText());
             assertTrue(e.path("predicted_bandwidth_mbps").asDouble() > 100);
             assertTrue(e.has("valid_until") && e.has("model_version") && e.has("prediction_time") && e.has("confidence"));
+            // The same forecast, turned into TCP settings (steady 10 ms link: confidence is high).
+            JsonNode rec = c.await(n -> "transfer_recommendation".equals(n.path("type").asText())
+                    && "s1".equals(n.path("node_id").asText()), Duration.ofSeconds(10));
+            assertTrue(rec.path("parallel_streams").asInt() >= 1 && rec.path("socket_buffer_bytes").asLong() >= 65_536);
+            assertTrue(rec.path("confidence").asDouble() >= 0.6 && rec.has("predicted_bandwidth_mbps"));
+            c.send("{\"id\":\"rt\",\"method\":\"RecommendTransfer\",\"params\":{\"node_id\":\"s1\",\"peer_id\":\"p1\"}}");
+            JsonNode rr = c.await(n -> "rt".equals(n.path("id").asText()), Duration.ofSeconds(5));
+            assertEquals(rec.path("parallel_streams").asInt(), rr.path("result").path("parallel_streams").asInt(), rr.toString());
+            c.send("{\"id\":\"rt2\",\"method\":\"RecommendTransfer\",\"params\":{\"node_id\":\"nope\",\"peer_id\":\"p1\"}}");
+            JsonNode none = c.await(n -> "rt2".equals(n.path("id").asText()), Duration.ofSeconds(5));
+            assertEquals("no_recommendation", none.path("error").path("code").asText(), none.toString());
 
             send("{\"type\":\"transfer\",\"node_id\":\"s1\",\"peer_id\":\"p1\",\"bandwidth_mbps\":10,\"payload_bytes\":1000000,"
                     + "\"entropy_bits_per_byte\":3}");

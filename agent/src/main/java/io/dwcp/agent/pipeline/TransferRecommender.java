@@ -1,0 +1,119 @@
+package io.dwcp.agent.pipeline;
+
+import io.dwcp.agent.event.BandwidthPrediction;
+import io.dwcp.agent.event.CompressionChoice;
+import io.dwcp.agent.event.EventSink;
+import io.dwcp.agent.event.TransferRecommendation;
+import io.dwcp.agent.predict.BandwidthForecast;
+import io.dwcp.agent.predict.TransferAdvisor;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per link, turns each bandwidth forecast into a {@link TransferRecommendation} and streams it when it
+ * differs from the last one streamed for that link (another stream count, or a buffer more than 25 % away),
+ * so the Go side sees a change, not a copy per sample. Keeps the latest recommendation and the latest
+ * compression choice per link for {@code RecommendTransfer}; bounded by {@code maxLinks} and emptied for a
+ * link when its window is evicted.
+ *
+ * <p>Called from the bandwidth and compression batcher threads and the pipeline worker: the maps are
+ * concurrent and each link's entry is replaced whole.
+ */
+final class TransferRecommender {
+    static final double BUFFER_CHANGE = 0.25;
+
+    private final TransferAdvisor advisor;
+    private final EventSink sink;
+    private final int maxLinks;
+    private final Map<String, TransferRecommendation> latest = new ConcurrentHashMap<>();
+    private final Map<String, TransferRecommendation> streamed = new ConcurrentHashMap<>();
+    private final Map<String, CompressionChoice> codecs = new ConcurrentHashMap<>();
+    private final Counter published;
+    private final Counter unchanged;
+    private final Counter lowConfidence;
+    private final Counter full;
+
+    TransferRecommender(TransferAdvisor advisor, EventSink sink, int maxLinks, MeterRegistry registry) {
+        this.advisor = advisor;
+        this.sink = sink;
+        this.maxLinks = maxLinks;
+        published = counter(registry, "published", "streamed: the advice for the link changed");
+        unchanged = counter(registry, "unchanged", "not streamed: same advice as the last one streamed for the link");
+        lowConfidence = counter(registry, "low_confidence", "no advice: forecast confidence below dwcp.recommend.min-confidence");
+        full = counter(registry, "too_many_links", "no advice kept: more links than dwcp.windows.max-links");
+    }
+
+    private static Counter counter(MeterRegistry registry, String result, String help) {
+        return Counter.builder("dwcp.recommendations").tag("result", result).description(help).register(registry);
+    }
+
+    static String key(String node, String peer) {
+        return node + "->" + peer;
+    }
+
+    void onPrediction(BandwidthForecast f, BandwidthPrediction p) {
+        if (p.node_id() == null || p.peer_id() == null) {
+            return;
+        }
+        Optional<TransferAdvisor.Advice> advice = advisor.advise(f);
+        String key = key(p.node_id(), p.peer_id());
+        if (advice.isEmpty()) {
+            lowConfidence.increment();
+            latest.remove(key);
+            return;
+        }
+        if (!latest.containsKey(key) && latest.size() >= maxLinks) {
+            full.increment();
+            return;
+        }
+        TransferAdvisor.Advice a = advice.get();
+        CompressionChoice c = codecs.get(key);
+        TransferRecommendation rec = new TransferRecommendation(p.node_id(), p.peer_id(), a.parallelStreams(),
+                a.socketBufferBytes(), a.bdpBytes(), a.perStreamMbps(), a.limitedBy(), a.streamsCapped(),
+                c == null ? null : c.codec_name(), c == null ? null : c.level(), p.predicted_bandwidth_mbps(),
+                p.predicted_latency_ms(), p.predicted_packet_loss(), p.predicted_jitter_ms(), p.confidence(),
+                p.model_version(), p.prediction_time(), p.sample_timestamp());
+        latest.put(key, rec);
+        TransferRecommendation last = streamed.get(key);
+        if (last != null && !changed(last, rec)) {
+            unchanged.increment();
+            return;
+        }
+        streamed.put(key, rec);
+        published.increment();
+        sink.publish(rec);
+    }
+
+    static boolean changed(TransferRecommendation before, TransferRecommendation now) {
+        if (before.parallel_streams() != now.parallel_streams()
+                || !java.util.Objects.equals(before.compression_codec(), now.compression_codec())
+                || !java.util.Objects.equals(before.compression_level(), now.compression_level())) {
+            return true;
+        }
+        double b = before.socket_buffer_bytes();
+        return Math.abs(now.socket_buffer_bytes() - b) > BUFFER_CHANGE * b;
+    }
+
+    void onCompression(CompressionChoice c) {
+        if (c.node_id() == null || c.peer_id() == null) {
+            return;
+        }
+        String key = key(c.node_id(), c.peer_id());
+        if (codecs.containsKey(key) || codecs.size() < maxLinks) {
+            codecs.put(key, c);
+        }
+    }
+
+    Optional<TransferRecommendation> latest(String linkKey) {
+        return Optional.ofNullable(latest.get(linkKey));
+    }
+
+    void remove(String linkKey) {
+        latest.remove(linkKey);
+        streamed.remove(linkKey);
+        codecs.remove(linkKey);
+    }
+}
