@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * the candidate and a private copy of the current model are loaded (CPU) and both forecast every completed
  * link window the pipeline sees; each forecast is scored against the link's next actual sample, so both
  * MAPEs are measured on exactly the same samples. Nothing the candidate computes is streamed. After
- * {@code period}, with at least {@code minSamples} scored pairs, the candidate is promoted when its MAPE is
+ * {@code period}, once at least {@code minSamples} pairs are scored (waiting up to 4 periods for them,
+ * then discarding for insufficient samples), the candidate is promoted when its MAPE is
  * below the active MAPE × (1 − margin) (current := candidate, previous := old current, then a model reload
  * swaps it in through {@code ModelReloader}); otherwise, or with too few samples, it is discarded (the
  * candidate link is removed, the version folder stays). Each decision is logged with its numbers, written
@@ -169,7 +170,10 @@ public final class ShadowEvaluator implements Pipeline.Tap, AutoCloseable {
                     process(batch);
                 }
                 batch.clear();
-                if (candidate != null && clock.getAsLong() - startedMillis >= config.period().toMillis()) {
+                long elapsed = clock.getAsLong() - startedMillis;
+                // A quiet period (few links, little traffic) gets up to 4 periods to reach min-samples.
+                if (candidate != null && elapsed >= config.period().toMillis()
+                        && (samples >= config.minSamples() || elapsed >= 4 * config.period().toMillis())) {
                     decide();
                 }
             } catch (InterruptedException e) {
