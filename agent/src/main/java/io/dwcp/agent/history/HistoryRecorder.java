@@ -176,7 +176,9 @@ public final class HistoryRecorder implements AutoCloseable {
             }
             try {
                 HistoryWriter w = writer();
+                long before = w.size();
                 w.write(kind(e.getKey()), rows);
+                dirBytes.addAndGet(w.size() - before);
                 written.increment(rows.size());
             } catch (IOException | RuntimeException ex) {
                 droppedWrite.increment(rows.size());
@@ -200,6 +202,7 @@ public final class HistoryRecorder implements AutoCloseable {
                         + String.format("%04d", seq++ % 10_000) + HistoryFormat.SUFFIX);
                 try {
                     current = HistoryWriter.create(f);
+                    dirBytes.addAndGet(current.size());
                     break;
                 } catch (FileAlreadyExistsException e) {
                     if (attempt > 10) {

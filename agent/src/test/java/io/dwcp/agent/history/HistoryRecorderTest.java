@@ -59,6 +59,11 @@ class HistoryRecorderTest {
         assertEquals(0f, r61.values()[5]); // Monday
         assertEquals(300, h.linkSeries(200).get(0).length());
         assertEquals(301.0, reg.get("dwcp.history.records").counter().count());
+        long onDisk;
+        try (Stream<Path> s = Files.list(dir)) {
+            onDisk = s.mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertEquals((double) onDisk, reg.get("dwcp.history.bytes").gauge().value());
     }
 
     @Test
