@@ -47,7 +47,7 @@ public final class RetrainCommand implements java.util.concurrent.Callable<Integ
     public Integer call() throws Exception {
         Retrainer.Result r = Retrainer.run(new Retrainer.Options(historyDir, modelsDir, holdout, syntheticLinks, minSteps,
                 epochs, seed, threads, markAlways), Progress.none());
-        System.out.printf("history: %d files, %d rows, %d links used; skipped %d damaged files, %d damaged blocks (%d bytes)%n",
+        System.out.printf("history: %d files, %d link rows, %d links used; skipped %d damaged files, %d damaged blocks (%d bytes)%n",
                 r.history().files(), r.history().rows(), r.links(), r.history().filesSkipped(), r.history().blocksSkipped(),
                 r.history().bytesSkipped());
         r.history().problems().forEach(p -> System.out.println("  " + p));

@@ -92,11 +92,20 @@ public final class HistoryReader {
 
     /** Reads every history file in {@code dir}. */
     public static History readDir(Path dir) throws IOException {
-        return read(files(dir));
+        return read(files(dir), null);
     }
 
-    public static History read(List<Path> files) throws IOException {
+    /**
+     * Reads only the rows of {@code kinds} (model names) into memory; blocks of other kinds are still
+     * checked, since a bad one ends its file. Null = all kinds.
+     */
+    public static History readDir(Path dir, java.util.Set<String> kinds) throws IOException {
+        return read(files(dir), kinds);
+    }
+
+    public static History read(List<Path> files, java.util.Set<String> kinds) throws IOException {
         Acc acc = new Acc();
+        acc.kinds = kinds;
         for (Path f : files) {
             readFile(f, acc);
         }
@@ -112,6 +121,7 @@ public final class HistoryReader {
         long bytesSkipped;
         long rowCount;
         long mismatch;
+        java.util.Set<String> kinds;
         final List<String> problems = new ArrayList<>();
     }
 
@@ -201,6 +211,9 @@ public final class HistoryReader {
         int features = schema.size();
         ByteBuffer p = ByteBuffer.wrap(a, b.position(), len).slice();
         b.position(b.position() + len);
+        if (acc.kinds != null && !acc.kinds.contains(schema.model())) {
+            return; // checked above; not wanted
+        }
         try {
             int k = p.getShort() & 0xffff;
             String[] keys = new String[k];

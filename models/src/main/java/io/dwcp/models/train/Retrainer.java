@@ -69,7 +69,8 @@ public final class Retrainer {
 
     public static Result run(Options o, Progress progress) throws Exception {
         long t0 = System.nanoTime();
-        HistoryReader.History h = HistoryReader.readDir(o.historyDir());
+        // Only the link rows are held in memory (the other kinds are checked and skipped).
+        HistoryReader.History h = HistoryReader.readDir(o.historyDir(), java.util.Set.of(BandwidthTrainer.NAME));
         List<LinkSeries> links = h.linkSeries(o.minSteps());
         if (links.isEmpty()) {
             throw new IllegalStateException("no link in " + o.historyDir() + " has " + o.minSteps() + " recorded steps ("
@@ -172,7 +173,7 @@ public final class Retrainer {
                 .put("synthetic_links", o.syntheticLinks()).put("holdout_fraction", o.holdoutFraction())
                 .put("history", h.stats()).put("seed", o.seed()).put("training_seconds", secs)
                 .put("history_loss", TfTraining.historyJson(fit.history()));
-        r.para("Trained on " + links.size() + " recorded links (" + h.stats().rows() + " rows from " + h.stats().files()
+        r.para("Trained on " + links.size() + " recorded links (" + h.stats().rows() + " link rows from " + h.stats().files()
                 + " files; " + h.stats().blocksSkipped() + " damaged blocks and " + h.stats().filesSkipped()
                 + " damaged files skipped)" + (o.syntheticLinks() > 0 ? " plus " + o.syntheticLinks() + " synthetic links" : "")
                 + ". Test: the most recent " + Math.round(100 * o.holdoutFraction()) + " % of every link, never trained on.");

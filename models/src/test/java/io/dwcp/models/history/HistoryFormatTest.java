@@ -52,6 +52,9 @@ class HistoryFormatTest {
         List<LinkSeries> s = h.linkSeries(10);
         assertEquals(List.of("a->b", "a->c"), s.stream().map(LinkSeries::id).toList());
         assertEquals(2.0, s.get(0).stepSeconds());
+        HistoryReader.History links = HistoryReader.readDir(dir, java.util.Set.of("bandwidth"));
+        assertEquals(100, links.stats().rows());
+        assertTrue(links.kind("reliability").isEmpty());
     }
 
     @Test
