@@ -56,6 +56,9 @@ expect -rwxr-xr-x /usr/bin/dwcp-agent
 expect -rw-r--r-- /lib/systemd/system/dwcp-agent.service
 expect -rw-r--r-- /usr/share/dwcp-agent/systemd/edge.conf
 expect -rw-r--r-- /usr/share/dwcp-agent/systemd/gpu.conf
+expect -rw-r--r-- /lib/systemd/system/dwcp-agent-retrain.service
+expect -rw-r--r-- /lib/systemd/system/dwcp-agent-retrain.timer
+expect -rw-r--r-- /usr/share/dwcp-agent/systemd/retrain-edge.conf
 expect -rw-r--r-- /etc/dwcp-agent/application.yml
 expect -rw-r--r-- /usr/share/doc/dwcp-agent/README.md
 expect -rw-r--r-- /usr/share/doc/dwcp-agent/PROTOCOL.md
@@ -111,6 +114,28 @@ if command -v systemd-analyze >/dev/null; then
     pass "systemd-analyze verify clean, security exposure $score (${variant:-base unit}${variant:+ drop-in})"
   done
   rm -rf "$tree/etc/systemd/system/dwcp-agent.service.d"
+  # Issue 8: the retrain service (alone and with the edge drop-in) and its timer, same bar as the agent.
+  for variant in "" retrain-edge; do
+    rm -rf "$tree/etc/systemd/system/dwcp-agent-retrain.service.d"
+    if [ -n "$variant" ]; then
+      mkdir -p "$tree/etc/systemd/system/dwcp-agent-retrain.service.d"
+      cp "$tree/usr/share/dwcp-agent/systemd/$variant.conf" "$tree/etc/systemd/system/dwcp-agent-retrain.service.d/"
+    fi
+    out=$(systemd-analyze verify --root="$tree" dwcp-agent-retrain.service dwcp-agent-retrain.timer 2>&1) \
+      || fail "verify retrain ${variant:-base}: $out"
+    [ -z "$out" ] || fail "systemd-analyze verify retrain ${variant:-base} warns: $out"
+    score=$(systemd-analyze security --offline=yes --root="$tree" dwcp-agent-retrain.service 2>&1 \
+      | sed -n 's/.*Overall exposure level for dwcp-agent-retrain.service: \([0-9.]*\).*/\1/p')
+    [ -n "$score" ] || fail "no security score for the retrain service"
+    awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || fail "retrain exposure ${variant:-base} $score > 2.0"
+    pass "systemd-analyze verify clean: retrain service + timer, exposure $score (${variant:-base unit}${variant:+ drop-in})"
+  done
+  rm -rf "$tree/etc/systemd/system/dwcp-agent-retrain.service.d"
+  grep -qx 'Persistent=true' "$tree/lib/systemd/system/dwcp-agent-retrain.timer" || fail "timer not Persistent"
+  grep -q '^RandomizedDelaySec=' "$tree/lib/systemd/system/dwcp-agent-retrain.timer" || fail "timer has no RandomizedDelaySec"
+  for k in NoNewPrivileges ProtectSystem CapabilityBoundingSet SystemCallFilter User; do
+    grep -q "^$k=" "$tree/lib/systemd/system/dwcp-agent-retrain.service" || fail "retrain service lacks $k="
+  done
 else
   skip "systemd-analyze not installed (apt-get install systemd): unit not verified"
 fi

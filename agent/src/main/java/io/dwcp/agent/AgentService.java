@@ -48,6 +48,8 @@ public final class AgentService {
     private final ModelReloader reloader;
     private final io.dwcp.agent.ops.GpuHealth gpuHealth;
     private final SdNotify systemd;
+    private final io.dwcp.agent.history.HistoryRecorder history;
+    private final io.dwcp.agent.shadow.ShadowEvaluator shadow;
 
     public AgentService(Environment env, MeterRegistry registry) {
         this.config = AgentConfig.from(k -> env.getProperty(k, String.class));
@@ -95,6 +97,36 @@ public final class AgentService {
                         e.toString());
             }
         }
+        // Issue 8: record what is ingested, and judge retrained candidates on live traffic.
+        java.nio.file.Path modelsDir = config.inference().modelsDir();
+        io.dwcp.agent.history.HistoryRecorder rec = null;
+        if (config.history().enabled()) {
+            try {
+                rec = new io.dwcp.agent.history.HistoryRecorder(config.history(), registry).start();
+            } catch (java.io.IOException e) {
+                LOG.error("history recording disabled: cannot use {}: {}", config.history().dir(), e.toString());
+            }
+        }
+        this.history = rec;
+        if (config.shadow().enabled() && modelsDir != null
+                && choice.backend() instanceof io.dwcp.agent.inference.TensorFlowBackend tf) {
+            this.shadow = new io.dwcp.agent.shadow.ShadowEvaluator(config.shadow(), modelsDir, tf::loadForecaster,
+                    reloader::reloadNow, registry).start();
+        } else {
+            this.shadow = null;
+            if (config.shadow().enabled() && modelsDir != null) {
+                LOG.info("shadow evaluation off: backend {} serves no trained forecaster", backendName);
+            }
+        }
+        Pipeline.Tap tap = Pipeline.Tap.NONE;
+        if (history != null) {
+            io.dwcp.agent.history.HistoryRecorder h = history;
+            tap = (r, w) -> h.record(r);
+        }
+        if (shadow != null) {
+            tap = Pipeline.Tap.both(tap, shadow);
+        }
+        pipeline.tap(tap);
         this.demo = config.demo().enabled() ? new Demo(config, udpAddress) : null;
         if (demo != null) {
             demo.start();
@@ -137,9 +169,15 @@ public final class AgentService {
         if (demo != null) {
             demo.close();
         }
+        if (shadow != null) {
+            shadow.close();
+        }
         reloader.close();
         udp.close();
         pipeline.close(Duration.ofSeconds(5));
+        if (history != null) {
+            history.close(Duration.ofSeconds(3)); // after the drain, so what the worker took is recorded
+        }
         socket.close();
         pipeline.models().close();
         gpuHealth.close();

@@ -24,7 +24,9 @@ public record AgentConfig(
         Pipeline pipeline,
         Inference inference,
         Demo demo,
-        Recommend recommend) {
+        Recommend recommend,
+        History history,
+        Shadow shadow) {
 
     /** UDP listener. */
     public record Ingest(String host, int port, int receiveBufferBytes, int maxDatagramBytes,
@@ -51,6 +53,22 @@ public record AgentConfig(
 
     /** Transfer recommendations from the bandwidth forecasts (stream count, socket buffer). */
     public record Recommend(boolean enabled, io.dwcp.agent.predict.TransferAdvisor.Settings settings) {}
+
+    /**
+     * Recording of ingested features for retraining (issue 8): rolling files in {@code dir}, each closed at
+     * {@code fileBytes} or {@code fileInterval}; the oldest deleted beyond {@code maxBytes} in all or
+     * {@code retention} of age. {@code dir} is null when disabled.
+     */
+    public record History(boolean enabled, Path dir, long maxBytes, long fileBytes, Duration fileInterval,
+                          Duration retention, int queueCapacity, Duration flushInterval) {}
+
+    /**
+     * Shadow evaluation of a retrained forecaster (issue 8): a {@code candidate} under the models directory
+     * is run beside the active model for {@code period}; promoted when its live MAPE is below the active
+     * one's times {@code (1 - margin)} over at least {@code minSamples} compared forecasts, else discarded.
+     */
+    public record Shadow(boolean enabled, Duration period, double margin, int minSamples, int queueCapacity,
+                         Duration poll) {}
 
     /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
@@ -123,7 +141,38 @@ public record AgentConfig(
                         r.intIn("dwcp.recommend.max-streams", 16, 1, 256),
                         r.intIn("dwcp.recommend.mss-bytes", 1448, 536, 65_495),
                         minBufferKib * 1024L, maxBufferKib * 1024L));
-        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend);
+        boolean historyOn = r.bool("dwcp.history.enabled", false);
+        Path historyDir = r.optionalPath("dwcp.history.dir");
+        if (historyOn && historyDir == null) {
+            throw new ConfigException("dwcp.history.dir", "(unset)",
+                    "required when dwcp.history.enabled=true (e.g. /var/lib/dwcp-agent/history)");
+        }
+        long maxBytes = r.bytes("dwcp.history.max-bytes", 1L << 30, 1L << 20, 1L << 42);
+        long fileBytes = r.bytes("dwcp.history.file-bytes", 16L << 20, 64L << 10, 1L << 30);
+        if (historyOn && fileBytes * 2 > maxBytes) {
+            throw new ConfigException("dwcp.history.file-bytes", fileBytes,
+                    "must be at most half of dwcp.history.max-bytes (" + maxBytes + ") so that rolling keeps history");
+        }
+        Duration fileInterval = r.durationIn("dwcp.history.file-interval", Duration.ofHours(1), Duration.ofSeconds(1),
+                Duration.ofDays(7));
+        Duration retention = r.durationIn("dwcp.history.retention", Duration.ofDays(14), Duration.ofMinutes(1),
+                Duration.ofDays(3650));
+        History history = new History(historyOn, historyOn ? historyDir : null, maxBytes, fileBytes, fileInterval, retention,
+                r.intIn("dwcp.history.queue-capacity", 65_536, 16, 16 * 1024 * 1024),
+                r.durationIn("dwcp.history.flush-interval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10)));
+        boolean shadowOn = r.bool("dwcp.shadow.enabled", true);
+        double margin = r.doubleIn("dwcp.shadow.margin", 0.05, 0, 0.99);
+        Shadow shadow = new Shadow(shadowOn,
+                r.durationIn("dwcp.shadow.period", Duration.ofHours(6), Duration.ofSeconds(1), Duration.ofDays(30)),
+                margin,
+                r.intIn("dwcp.shadow.min-samples", 1000, 1, 100_000_000),
+                r.intIn("dwcp.shadow.queue-capacity", 8192, 16, 16 * 1024 * 1024),
+                r.durationIn("dwcp.shadow.poll", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1)));
+        if (shadowOn && inference.modelsDir() == null && r.lookup().apply("dwcp.shadow.enabled").isPresent()) {
+            throw new ConfigException("dwcp.shadow.enabled", "true",
+                    "needs dwcp.inference.models-dir (candidates are looked for there)");
+        }
+        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed) {
@@ -148,6 +197,8 @@ public record AgentConfig(
         m.put("dwcp.pipeline", pipeline);
         m.put("dwcp.inference", inference);
         m.put("dwcp.demo", demo);
+        m.put("dwcp.history", history);
+        m.put("dwcp.shadow", shadow);
         return m;
     }
 
@@ -178,24 +229,6 @@ public record AgentConfig(
             return (int) v;
         }
 
-        double doubleIn(String key, double def, double min, double max) {
-            Optional<String> raw = lookup.apply(key);
-            if (raw.isEmpty()) {
-                return def;
-            }
-            String s = raw.get().trim();
-            double v;
-            try {
-                v = Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key, s, "not a number");
-            }
-            if (!(v >= min && v <= max)) {
-                throw new ConfigException(key, s, "must be between " + min + " and " + max);
-            }
-            return v;
-        }
-
         boolean bool(String key, boolean def) {
             Optional<String> raw = lookup.apply(key);
             if (raw.isEmpty()) {
@@ -221,6 +254,58 @@ public record AgentConfig(
                 throw new ConfigException(key, s, "must not be negative");
             }
             return d;
+        }
+
+        Duration durationIn(String key, Duration def, Duration min, Duration max) {
+            Duration d = duration(key, def);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new ConfigException(key, lookup.apply(key).orElse(def.toString()).trim(),
+                        "must be between " + min + " and " + max);
+            }
+            return d;
+        }
+
+        double doubleIn(String key, double def, double min, double max) {
+            Optional<String> raw = lookup.apply(key);
+            if (raw.isEmpty()) {
+                return def;
+            }
+            String s = raw.get().trim();
+            double v;
+            try {
+                v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, s, "not a number");
+            }
+            if (!(v >= min && v <= max)) {
+                throw new ConfigException(key, s, "must be between " + min + " and " + max);
+            }
+            return v;
+        }
+
+        /** A byte count: a plain integer or one with a KiB/MiB/GiB suffix (k, m, g; powers of 1024). */
+        long bytes(String key, long def, long min, long max) {
+            Optional<String> raw = lookup.apply(key);
+            if (raw.isEmpty()) {
+                return def;
+            }
+            String s = raw.get().trim();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(\\d+)\\s*([kmg]i?b?|b)?").matcher(s);
+            if (!m.matches()) {
+                throw new ConfigException(key, s, "not a byte size (e.g. 1048576, 512MiB, 2GiB)");
+            }
+            long v;
+            try {
+                v = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, s, "not a byte size (e.g. 1048576, 512MiB, 2GiB)");
+            }
+            String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+            int shift = unit.startsWith("k") ? 10 : unit.startsWith("m") ? 20 : unit.startsWith("g") ? 30 : 0;
+            if (v > (Long.MAX_VALUE >> shift) || (v << shift) < min || (v << shift) > max) {
+                throw new ConfigException(key, s, "must be between " + min + " and " + max + " bytes");
+            }
+            return v << shift;
         }
 
         Path optionalPath(String key) {

@@ -166,6 +166,28 @@ public final class TensorFlowBackend implements InferenceBackend {
         }
     }
 
+    /**
+     * A private CPU copy of the forecaster in {@code dir} (empty: the embedded default), validated like a
+     * served one (window, smoke inference): what the shadow evaluation runs, off the serving path.
+     */
+    public Predictor<float[][], io.dwcp.agent.predict.BandwidthForecast> loadForecaster(Optional<Path> dir)
+            throws IOException {
+        ModelArtifact a = dir.isPresent() ? ModelArtifact.load(dir.get()) : ModelArtifact.loadDefault("bandwidth");
+        if (a.metadata().window() != windows.bandwidthLength()) {
+            throw new IllegalStateException("model window " + a.metadata().window() + " != dwcp.windows.bandwidth-length "
+                    + windows.bandwidthLength());
+        }
+        TfAdapters.Smokable<float[][], io.dwcp.agent.predict.BandwidthForecast> p =
+                TfModel.withConfig(session(false), () -> new TfAdapters.Bandwidth(new BandwidthForecaster(a)));
+        try {
+            p.smoke();
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
     /** {@code <dir>/<name>/current}, else the newest version directory holding a metadata.json. */
     static Optional<Path> resolve(Path modelsDir, String name) {
         if (modelsDir == null) {
@@ -183,7 +205,10 @@ public final class TensorFlowBackend implements InferenceBackend {
             return Optional.of(root);
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("metadata.json")))
+            // Not the candidate (judged by shadow mode first) nor previous (kept for rollback).
+            return s.filter(p -> !p.getFileName().toString().equals("candidate")
+                            && !p.getFileName().toString().equals("previous"))
+                    .filter(p -> Files.isRegularFile(p.resolve("metadata.json")))
                     .max(Comparator.comparing(TensorFlowBackend::versionKey));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);

@@ -91,6 +91,31 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     private final Thread worker;
     private volatile boolean running = true;
     private volatile boolean idle = true;
+    private volatile Tap tap = Tap.NONE;
+
+    /**
+     * Sees every record the worker takes, in order, with the forecaster window it completed (null for other
+     * measurements and partial windows). Called on the worker thread: implementations only hand off, never
+     * block (issue 8: history recording and shadow evaluation).
+     */
+    @FunctionalInterface
+    public interface Tap {
+        Tap NONE = (r, w) -> { };
+
+        void accept(MetricRecord record, float[][] linkWindow);
+
+        static Tap both(Tap a, Tap b) {
+            return (r, w) -> {
+                a.accept(r, w);
+                b.accept(r, w);
+            };
+        }
+    }
+
+    /** Installs the tap (before {@link #start()} or at any time; the worker reads it once per batch). */
+    public void tap(Tap t) {
+        this.tap = t == null ? Tap.NONE : t;
+    }
 
     public Pipeline(AgentConfig config, ModelSet initial, EventSink sink, MeterRegistry registry) {
         this.records = new ArrayBlockingQueue<>(config.pipeline().queueCapacity());
@@ -241,7 +266,9 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         List<float[][]> rIn = new ArrayList<>();
         List<MetricRecord> lKeys = new ArrayList<>();
         List<float[][]> lIn = new ArrayList<>();
+        Tap t = tap;
         for (MetricRecord r : batch) {
+            float[][] linkWindow = null;
             switch (r.measurement()) {
                 case LINK -> {
                     accuracy.actual(r.key(), r.values()[0]);
@@ -250,7 +277,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                     RingWindow w = links.add(r.key(), v, r.timestampMillis(), now);
                     if (w.full()) {
                         bwKeys.add(r);
-                        bwIn.add(w.snapshot());
+                        bwIn.add(linkWindow = w.snapshot());
                     }
                 }
                 case TRANSFER -> {
@@ -278,6 +305,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                     }
                 }
             }
+            t.accept(r, linkWindow);
         }
         // Requests ride in the same model calls as the stream: one batch per model per loop.
         List<Request> bwReq = new ArrayList<>();
@@ -467,7 +495,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     }
 
     /** The forecaster's 6 features: the 4 measured ones plus hour of day (0..24) and day of week (0=Mon..6), UTC. */
-    static float[] linkVector(MetricRecord r) {
+    public static float[] linkVector(MetricRecord r) {
         double[] v = r.values();
         ZonedDateTime t = Instant.ofEpochMilli(r.timestampMillis()).atZone(ZoneOffset.UTC);
         float tod = (float) (t.getHour() + t.getMinute() / 60.0 + t.getSecond() / 3600.0);

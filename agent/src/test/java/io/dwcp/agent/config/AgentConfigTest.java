@@ -63,4 +63,34 @@ class AgentConfigTest {
         assertEquals("0.0.0.0", of(Map.of("dwcp.ingest.host", "0.0.0.0", "dwcp.ingest.allow-non-loopback", "true"))
                 .ingest().host());
     }
+
+    @Test
+    void historyAndShadow() {
+        AgentConfig c = of(Map.of("dwcp.history.enabled", "true", "dwcp.history.dir", "/var/lib/x/history",
+                "dwcp.history.max-bytes", "2GiB", "dwcp.history.file-bytes", "8MiB", "dwcp.history.retention", "7d",
+                "dwcp.inference.models-dir", "/var/lib/x/models", "dwcp.shadow.margin", "0.1"));
+        assertEquals(2L << 30, c.history().maxBytes());
+        assertEquals(8L << 20, c.history().fileBytes());
+        assertEquals(Duration.ofDays(7), c.history().retention());
+        assertEquals(0.1, c.shadow().margin());
+        assertEquals(Duration.ofHours(6), c.shadow().period());
+        assertEquals(false, of(Map.of()).history().enabled());
+    }
+
+    @Test
+    void historyAndShadowErrorsNameTheKey() {
+        assertEquals("invalid configuration dwcp.history.dir=(unset): required when dwcp.history.enabled=true "
+                + "(e.g. /var/lib/dwcp-agent/history)", error(Map.of("dwcp.history.enabled", "true")));
+        assertEquals("invalid configuration dwcp.history.max-bytes=lots: not a byte size (e.g. 1048576, 512MiB, 2GiB)",
+                error(Map.of("dwcp.history.max-bytes", "lots")));
+        assertEquals("invalid configuration dwcp.history.file-bytes=1073741824: must be at most half of "
+                        + "dwcp.history.max-bytes (1073741824) so that rolling keeps history",
+                error(Map.of("dwcp.history.enabled", "true", "dwcp.history.dir", "/h", "dwcp.history.file-bytes", "1GiB")));
+        assertEquals("invalid configuration dwcp.shadow.margin=1.5: must be between 0.0 and 0.99",
+                error(Map.of("dwcp.shadow.margin", "1.5")));
+        assertEquals("invalid configuration dwcp.shadow.enabled=true: needs dwcp.inference.models-dir (candidates are "
+                + "looked for there)", error(Map.of("dwcp.shadow.enabled", "true")));
+        assertEquals("invalid configuration dwcp.history.retention=10s: must be between PT1M and PT87600H",
+                error(Map.of("dwcp.history.retention", "10s")));
+    }
 }

@@ -1,0 +1,2 @@
+/** Recording of ingested features to the local history store (issue 8), read by {@code dwcp-models retrain}. */
+package io.dwcp.agent.history;
