@@ -23,7 +23,8 @@ public record AgentConfig(
         Socket socket,
         Pipeline pipeline,
         Inference inference,
-        Demo demo) {
+        Demo demo,
+        Degradation degradation) {
 
     /** UDP listener. */
     public record Ingest(String host, int port, int receiveBufferBytes, int maxDatagramBytes,
@@ -47,6 +48,19 @@ public record AgentConfig(
     public record Inference(String device, int maxBatchSize, long maxQueueDelayMicros, int queueCapacity,
                             int intraOpThreads, int interOpThreads, Path modelsDir, boolean watchModels,
                             Duration gpuRetryInitial, Duration gpuRetryMax) {}
+
+    /**
+     * Degradation forecaster on every link: its window length (the model's, 60), the SLO judged (latency
+     * ceiling ms, throughput floor Mbit/s, error-rate ceiling as packet loss), and how often a link's
+     * {@code degradation_forecast} is streamed: whenever its warning turns on or off, and every
+     * {@code streamEvery} full windows in between (0 = only on changes).
+     */
+    public record Degradation(boolean enabled, int windowLength, double sloLatencyMs, double sloThroughputMbps,
+                              double sloErrorRate, int streamEvery) {
+        public io.dwcp.models.data.DegradationSeries.Slo slo() {
+            return new io.dwcp.models.data.DegradationSeries.Slo(sloLatencyMs, sloThroughputMbps, sloErrorRate);
+        }
+    }
 
     /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
@@ -109,7 +123,14 @@ public record AgentConfig(
                 r.intIn("dwcp.demo.rate-per-second", 20, 1, 1_000_000),
                 r.bool("dwcp.demo.print", true),
                 r.duration("dwcp.demo.duration", Duration.ZERO));
-        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo);
+        Degradation degradation = new Degradation(
+                r.bool("dwcp.degradation.enabled", true),
+                r.intIn("dwcp.degradation.window-length", 60, 2, 1024),
+                r.doubleIn("dwcp.degradation.slo-latency-ms", 200, 1e-3, 1e6),
+                r.doubleIn("dwcp.degradation.slo-throughput-mbps", 10, 1e-6, 1e7),
+                r.doubleIn("dwcp.degradation.slo-error-rate", 0.02, 1e-6, 0.999),
+                r.intIn("dwcp.degradation.stream-every", 60, 0, 1_000_000));
+        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, degradation);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed) {
@@ -162,6 +183,24 @@ public record AgentConfig(
                 throw new ConfigException(key, s, "must be between " + min + " and " + max);
             }
             return (int) v;
+        }
+
+        double doubleIn(String key, double def, double min, double max) {
+            Optional<String> raw = lookup.apply(key);
+            if (raw.isEmpty()) {
+                return def;
+            }
+            String s = raw.get().trim();
+            double v;
+            try {
+                v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, s, "not a number");
+            }
+            if (!(v >= min && v <= max)) {
+                throw new ConfigException(key, s, "must be between " + min + " and " + max);
+            }
+            return v;
         }
 
         boolean bool(String key, boolean def) {

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * immutable records whose component names are the wire names (snake_case).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public sealed interface Event permits BandwidthPrediction, CompressionChoice, Anomaly, LatencyResult, PredictionError {
+public sealed interface Event permits BandwidthPrediction, CompressionChoice, Anomaly, LatencyResult, PredictionError,
+        DegradationForecast {
     int SCHEMA_VERSION = 1;
 
     @JsonProperty("v")

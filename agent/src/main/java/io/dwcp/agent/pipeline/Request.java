@@ -9,9 +9,9 @@ import java.util.function.Consumer;
  */
 public record Request(String id, Method method, JsonNode params, Consumer<Reply> reply) {
 
-    /** The inference calls of the Go interface. */
+    /** The inference calls of the Go interface, and the degradation forecast. */
     public enum Method {
-        PredictBandwidth, SelectCompression, DetectAnomaly, DetectHighLatency
+        PredictBandwidth, SelectCompression, DetectAnomaly, DetectHighLatency, PredictDegradation
     }
 
     /** Either {@code result} or {@code errorCode}/{@code message}. */
