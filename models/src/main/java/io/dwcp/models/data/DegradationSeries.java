@@ -26,9 +26,10 @@ public record DegradationSeries(String id, String shape, String metric, double[]
             }
         }
 
-        /** Whether the SLO is breached at step {@code t} (mean of rows t-SMOOTH+1..t; fewer at the start). */
+        /** Whether the SLO is breached at step {@code t} (mean of rows t-SMOOTH+1..t; never before SMOOTH rows exist). */
         public boolean breached(double[][] rows, int t) {
-            int from = Math.max(0, t - SMOOTH + 1);
+            if (t < SMOOTH - 1) return false;
+            int from = t - SMOOTH + 1;
             double bw = 0, lat = 0, err = 0;
             for (int i = from; i <= t; i++) {
                 bw += rows[i][0];
