@@ -410,6 +410,21 @@ func TestFourCallsAnswer(t *testing.T) {
 		t.Errorf("DetectHighLatency = %+v", lr)
 	}
 
+	// A link whose latency climbs 2 ms a sample towards a 100 ms SLO: warned within the horizon.
+	df, err := c.PredictDegradation(ctx, DegradationRequest{Window: window(60, 6, func(r, col int) float64 {
+		lat := 40.0
+		if r >= 20 {
+			lat += 2 * float64(r-20)
+		}
+		return []float64{800, lat, 0.001, 1, 12, 2}[col]
+	}), SLO: &SLO{LatencyMs: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !df.IsDegrading || df.HorizonSteps != len(df.ForecastLatencyMs) || df.SLO.LatencyMs != 100 || df.ModelVersion == "" {
+		t.Errorf("PredictDegradation = %+v", df)
+	}
+
 	// Errors come back typed.
 	var ae *Error
 	_, err = c.DetectHighLatency(ctx, LatencyRequest{NodeID: "never-seen"})

@@ -607,3 +607,25 @@ func (c *Client) RecommendTransfer(ctx context.Context, nodeID, peerID string) (
 	}
 	return &out, nil
 }
+
+// DegradationRequest is what PredictDegradation judges: a link's current 60-sample window (NodeID and
+// PeerID) or an explicit Window of 6-value rows (bandwidth_mbps, latency_ms, packet_loss, jitter_ms,
+// hour of day, day of week), against SLO (nil or zero fields: the agent's configured SLO).
+type DegradationRequest struct {
+	NodeID string      `json:"node_id,omitempty"`
+	PeerID string      `json:"peer_id,omitempty"`
+	Window [][]float64 `json:"window,omitempty"`
+	SLO    *SLO        `json:"slo,omitempty"`
+}
+
+// PredictDegradation forecasts whether a link will breach its SLO within the horizon.
+func (c *Client) PredictDegradation(ctx context.Context, req DegradationRequest) (*DegradationForecast, error) {
+	var out DegradationForecast
+	if err := c.call(ctx, "PredictDegradation", req, &out); err != nil {
+		return nil, err
+	}
+	if out.NodeID == "" && req.Window == nil {
+		out.NodeID, out.PeerID = req.NodeID, req.PeerID
+	}
+	return &out, nil
+}

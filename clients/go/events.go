@@ -12,10 +12,11 @@ const (
 	TypeAnomaly                = "anomaly"
 	TypeLatencyAnomaly         = "latency_anomaly"
 	TypeTransferRecommendation = "transfer_recommendation"
+	TypeDegradation            = "degradation_forecast"
 )
 
 // Event is one object of the agent's stream: *BandwidthPrediction, *CompressionChoice, *Anomaly,
-// *LatencyResult, *TransferRecommendation, or *UnknownEvent for a type this package does not know (the protocol lets the agent add
+// *LatencyResult, *TransferRecommendation, *DegradationForecast, or *UnknownEvent for a type this package does not know (the protocol lets the agent add
 // types without changing its version).
 type Event interface {
 	// EventType is the wire "type", e.g. TypeBandwidthPrediction.
@@ -159,6 +160,47 @@ type TransferRecommendation struct {
 // EventType implements Event.
 func (*TransferRecommendation) EventType() string { return TypeTransferRecommendation }
 
+// DegradationForecast is a link's performance-degradation forecast (wire type "degradation_forecast"):
+// the probability that the SLO is breached within the next HorizonSteps link samples, the warning
+// (IsDegrading: Probability >= Threshold), forecast latency / throughput / error rate for steps
+// 1..HorizonSteps, and the input steps the model attended to most (StepsAgo 0 = newest; empty for the
+// trend baseline). Streamed when a link's warning turns on or off and every dwcp.degradation.stream-every
+// windows; the result of Client.PredictDegradation.
+type DegradationForecast struct {
+	V                      int             `json:"v"`
+	NodeID                 string          `json:"node_id,omitempty"`
+	PeerID                 string          `json:"peer_id,omitempty"`
+	Probability            float64         `json:"probability"`
+	IsDegrading            bool            `json:"is_degrading"`
+	Threshold              float64         `json:"threshold"`
+	SLO                    SLO             `json:"slo"`
+	HorizonSteps           int             `json:"horizon_steps"`
+	ForecastLatencyMs      []float64       `json:"forecast_latency_ms"`
+	ForecastThroughputMbps []float64       `json:"forecast_throughput_mbps"`
+	ForecastErrorRate      []float64       `json:"forecast_error_rate"`
+	Attention              []AttentionStep `json:"attention"`
+	Confidence             float64         `json:"confidence"`
+	ModelVersion           string          `json:"model_version"`
+	PredictionTime         time.Time       `json:"prediction_time"`
+}
+
+// SLO is a link service-level objective: latency ceiling, throughput floor and error-rate (packet loss)
+// ceiling, each judged on a 5-sample mean. Zero fields in a request keep the agent's configured value.
+type SLO struct {
+	LatencyMs      float64 `json:"latency_ms,omitempty"`
+	ThroughputMbps float64 `json:"throughput_mbps,omitempty"`
+	ErrorRate      float64 `json:"error_rate,omitempty"`
+}
+
+// AttentionStep is one input step of a degradation forecast and its attention weight.
+type AttentionStep struct {
+	StepsAgo int     `json:"steps_ago"`
+	Weight   float64 `json:"weight"`
+}
+
+// EventType implements Event.
+func (*DegradationForecast) EventType() string { return TypeDegradation }
+
 // UnknownEvent carries a stream object of a type this package does not know, undecoded.
 type UnknownEvent struct {
 	Type string
@@ -182,6 +224,9 @@ func decodeEvent(typ string, raw []byte) (Event, error) {
 		ev = &LatencyResult{}
 	case TypeTransferRecommendation:
 		ev = &TransferRecommendation{}
+
+	case TypeDegradation:
+		ev = &DegradationForecast{}
 	default:
 		return &UnknownEvent{Type: typ, Raw: append(json.RawMessage(nil), raw...)}, nil
 	}

@@ -26,7 +26,8 @@ public record AgentConfig(
         Demo demo,
         Recommend recommend,
         History history,
-        Shadow shadow) {
+        Shadow shadow,
+        Degradation degradation) {
 
     /** UDP listener. */
     public record Ingest(String host, int port, int receiveBufferBytes, int maxDatagramBytes,
@@ -69,6 +70,19 @@ public record AgentConfig(
      */
     public record Shadow(boolean enabled, Duration period, double margin, int minSamples, int queueCapacity,
                          Duration poll) {}
+
+    /**
+     * Degradation forecaster on every link: its window length (the model's, 60), the SLO judged (latency
+     * ceiling ms, throughput floor Mbit/s, error-rate ceiling as packet loss), and how often a link's
+     * {@code degradation_forecast} is streamed: whenever its warning turns on or off, and every
+     * {@code streamEvery} full windows in between (0 = only on changes).
+     */
+    public record Degradation(boolean enabled, int windowLength, double sloLatencyMs, double sloThroughputMbps,
+                              double sloErrorRate, int streamEvery) {
+        public io.dwcp.models.data.DegradationSeries.Slo slo() {
+            return new io.dwcp.models.data.DegradationSeries.Slo(sloLatencyMs, sloThroughputMbps, sloErrorRate);
+        }
+    }
 
     /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
@@ -172,7 +186,14 @@ public record AgentConfig(
             throw new ConfigException("dwcp.shadow.enabled", "true",
                     "needs dwcp.inference.models-dir (candidates are looked for there)");
         }
-        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow);
+                Degradation degradation = new Degradation(
+                r.bool("dwcp.degradation.enabled", true),
+                r.intIn("dwcp.degradation.window-length", 60, 2, 1024),
+                r.doubleIn("dwcp.degradation.slo-latency-ms", 200, 1e-3, 1e6),
+                r.doubleIn("dwcp.degradation.slo-throughput-mbps", 10, 1e-6, 1e7),
+                r.doubleIn("dwcp.degradation.slo-error-rate", 0.02, 1e-6, 0.999),
+                r.intIn("dwcp.degradation.stream-every", 60, 0, 1_000_000));
+        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed) {
@@ -229,6 +250,24 @@ public record AgentConfig(
             return (int) v;
         }
 
+        double doubleIn(String key, double def, double min, double max) {
+            Optional<String> raw = lookup.apply(key);
+            if (raw.isEmpty()) {
+                return def;
+            }
+            String s = raw.get().trim();
+            double v;
+            try {
+                v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, s, "not a number");
+            }
+            if (!(v >= min && v <= max)) {
+                throw new ConfigException(key, s, "must be between " + min + " and " + max);
+            }
+            return v;
+        }
+
         boolean bool(String key, boolean def) {
             Optional<String> raw = lookup.apply(key);
             if (raw.isEmpty()) {
@@ -263,24 +302,6 @@ public record AgentConfig(
                         "must be between " + min + " and " + max);
             }
             return d;
-        }
-
-        double doubleIn(String key, double def, double min, double max) {
-            Optional<String> raw = lookup.apply(key);
-            if (raw.isEmpty()) {
-                return def;
-            }
-            String s = raw.get().trim();
-            double v;
-            try {
-                v = Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key, s, "not a number");
-            }
-            if (!(v >= min && v <= max)) {
-                throw new ConfigException(key, s, "must be between " + min + " and " + max);
-            }
-            return v;
         }
 
         /** A byte count: a plain integer or one with a KiB/MiB/GiB suffix (k, m, g; powers of 1024). */

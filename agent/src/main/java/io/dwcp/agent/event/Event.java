@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Event permits BandwidthPrediction, CompressionChoice, Anomaly, LatencyResult, PredictionError,
-        TransferRecommendation {
+        TransferRecommendation, DegradationForecast {
     int SCHEMA_VERSION = 1;
 
     @JsonProperty("v")

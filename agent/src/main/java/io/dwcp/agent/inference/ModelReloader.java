@@ -138,7 +138,8 @@ public final class ModelReloader implements AutoCloseable {
                 pick("bandwidth", loaded, old.bandwidth(), fresh.bandwidth(), swapped, retire, unused),
                 pick("compression", loaded, old.compression(), fresh.compression(), swapped, retire, unused),
                 pick("reliability", loaded, old.reliability(), fresh.reliability(), swapped, retire, unused),
-                pick("latency", loaded, old.latency(), fresh.latency(), swapped, retire, unused));
+                pick("latency", loaded, old.latency(), fresh.latency(), swapped, retire, unused),
+                pick("degradation", loaded, old.degradation(), fresh.degradation(), swapped, retire, unused));
         pipeline.swapModels(next);
         unused.forEach(Predictor::close);
         // The batchers read the set once per batch: after a grace period no batch uses the old ones.

@@ -5,6 +5,7 @@ import io.dwcp.agent.predict.ModelSet;
 import io.dwcp.agent.predict.Predictor;
 import io.dwcp.models.serving.BandwidthForecaster;
 import io.dwcp.models.serving.CompressionSelector;
+import io.dwcp.models.serving.DegradationForecaster;
 import io.dwcp.models.serving.LatencyDetector;
 import io.dwcp.models.serving.ModelArtifact;
 import io.dwcp.models.serving.TfModel;
@@ -38,6 +39,7 @@ public final class TensorFlowBackend implements InferenceBackend {
     private final boolean gpu;
     private final AgentConfig.Inference config;
     private final AgentConfig.Windows windows;
+    private final int degradationWindow;
     private final MeterRegistry registry;
     private volatile String cause;
     private volatile Boolean available;
@@ -46,6 +48,7 @@ public final class TensorFlowBackend implements InferenceBackend {
         this.gpu = gpu;
         this.config = config.inference();
         this.windows = config.windows();
+        this.degradationWindow = config.degradation().windowLength();
         this.registry = registry;
     }
 
@@ -126,7 +129,12 @@ public final class TensorFlowBackend implements InferenceBackend {
                 a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Latency(new LatencyDetector(a))),
                 a -> TfModel.withConfig(session(false), () -> new TfAdapters.Latency(new LatencyDetector(a))),
                 notes, failed);
-        return new Loaded(new ModelSet(bw, cs, rel, lat), notes, failed);
+        Predictor<io.dwcp.agent.predict.DegradationInput, io.dwcp.agent.predict.DegradationVerdict> deg = one("degradation",
+                modelsDir, base.degradation(),
+                a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Degradation(new DegradationForecaster(a))),
+                a -> TfModel.withConfig(session(false), () -> new TfAdapters.Degradation(new DegradationForecaster(a))),
+                notes, failed);
+        return new Loaded(new ModelSet(bw, cs, rel, lat, deg), notes, failed);
     }
 
     /** Loads, smoke-tests and (on GPU) pairs one model with its CPU twin; the baseline on any failure. */
@@ -140,7 +148,7 @@ public final class TensorFlowBackend implements InferenceBackend {
             ModelArtifact a = dir.isPresent() ? ModelArtifact.load(dir.get()) : ModelArtifact.loadDefault(name);
             // The windows the pipeline builds must be the windows the model was trained on.
             int want = name.equals("bandwidth") ? windows.bandwidthLength() : name.equals("latency") ? windows.latencyLength()
-                    : a.metadata().window();
+                    : name.equals("degradation") ? degradationWindow : a.metadata().window();
             if (a.metadata().window() != want) {
                 throw new IllegalStateException("model window " + a.metadata().window() + " != dwcp.windows."
                         + name + "-length " + want);

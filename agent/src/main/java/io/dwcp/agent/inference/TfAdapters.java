@@ -12,6 +12,7 @@ import io.dwcp.models.features.Scaler;
 import io.dwcp.models.features.Schemas;
 import io.dwcp.models.serving.BandwidthForecaster;
 import io.dwcp.models.serving.CompressionSelector;
+import io.dwcp.models.serving.DegradationForecaster;
 import io.dwcp.models.serving.LatencyDetector;
 import io.dwcp.models.serving.ModelArtifact;
 import io.dwcp.models.serving.ModelMetadata;
@@ -278,6 +279,56 @@ final class TfAdapters {
             if (v.contributions().length != Schemas.LATENCY.size()) {
                 throw new IllegalStateException("latency: " + v.contributions().length + " contributions, schema has "
                         + Schemas.LATENCY.size());
+            }
+        }
+
+        @Override public void close() { m.close(); }
+    }
+
+    static final class Degradation implements Smokable<io.dwcp.agent.predict.DegradationInput,
+            io.dwcp.agent.predict.DegradationVerdict> {
+        private final DegradationForecaster m;
+
+        Degradation(DegradationForecaster m) {
+            this.m = m;
+        }
+
+        @Override public String name() { return "bilstm-attention"; }
+        @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(m.metadata().scaler()); }
+        @Override public String version() { return m.metadata().version(); }
+
+        @Override
+        public List<io.dwcp.agent.predict.DegradationVerdict> predictBatch(List<io.dwcp.agent.predict.DegradationInput> in) {
+            float[][][] w = new float[in.size()][][];
+            io.dwcp.models.data.DegradationSeries.Slo[] slo = new io.dwcp.models.data.DegradationSeries.Slo[in.size()];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = in.get(i).window();
+                slo[i] = in.get(i).slo();
+            }
+            DegradationForecaster.Forecast[] f = m.predict(w, slo);
+            List<io.dwcp.agent.predict.DegradationVerdict> r = new ArrayList<>(f.length);
+            for (int i = 0; i < f.length; i++) {
+                DegradationForecaster.Forecast x = f[i];
+                r.add(new io.dwcp.agent.predict.DegradationVerdict(slo[i], x.probability(), x.degrading(), m.threshold(),
+                        x.latencyMs(), x.throughputMbps(), x.errorRate(), x.attention(),
+                        io.dwcp.agent.predict.DegradationVerdict.confidence(x.probability(), m.threshold())));
+            }
+            return r;
+        }
+
+        @Override
+        public void smoke() {
+            ModelMetadata md = m.metadata();
+            io.dwcp.models.data.DegradationSeries.Slo slo = new io.dwcp.models.data.DegradationSeries.Slo(200, 10, 0.02);
+            io.dwcp.agent.predict.DegradationVerdict f = predictBatch(List.of(
+                    new io.dwcp.agent.predict.DegradationInput(centreWindow(md.scaler(), md.window()), slo))).get(0);
+            finite("degradation", f.probability());
+            finite("degradation", f.latencyMs());
+            finite("degradation", f.throughputMbps());
+            finite("degradation", f.errorRate());
+            if (f.attention().length != md.window() || f.latencyMs().length != m.horizon()) {
+                throw new IllegalStateException("degradation: smoke inference gave " + f.attention().length
+                        + " attention weights and " + f.latencyMs().length + " horizon steps");
             }
         }
 

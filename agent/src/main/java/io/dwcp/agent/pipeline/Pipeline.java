@@ -5,6 +5,7 @@ import io.dwcp.agent.config.AgentConfig;
 import io.dwcp.agent.event.Anomaly;
 import io.dwcp.agent.event.BandwidthPrediction;
 import io.dwcp.agent.event.CompressionChoice;
+import io.dwcp.agent.event.DegradationForecast;
 import io.dwcp.agent.event.Event;
 import io.dwcp.agent.event.EventSink;
 import io.dwcp.agent.event.LatencyResult;
@@ -18,6 +19,8 @@ import io.dwcp.agent.predict.AnalyticCompressionSelector;
 import io.dwcp.agent.predict.AnomalyVerdict;
 import io.dwcp.agent.predict.BandwidthForecast;
 import io.dwcp.agent.predict.CompressionDecision;
+import io.dwcp.agent.predict.DegradationInput;
+import io.dwcp.agent.predict.DegradationVerdict;
 import io.dwcp.agent.predict.LatencyVerdict;
 import io.dwcp.agent.predict.ModelSet;
 import io.dwcp.agent.predict.Predictor;
@@ -78,6 +81,12 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
     private final DynamicBatcher<float[], CompressionDecision> cBatcher;
     private final DynamicBatcher<float[][], AnomalyVerdict> rBatcher;
     private final DynamicBatcher<float[][], LatencyVerdict> lBatcher;
+    // Degradation forecaster: its own 60-step link windows (bounded like the link store) and, per tracked
+    // link, [last warning state (-1 none yet), full windows since the last streamed event].
+    private final AgentConfig.Degradation degradation;
+    private final WindowStore degWindows;
+    private final java.util.concurrent.ConcurrentHashMap<String, int[]> degState = new java.util.concurrent.ConcurrentHashMap<>();
+    private final DynamicBatcher<DegradationInput, DegradationVerdict> dBatcher;
     private final AccuracyTracker accuracy;
     private final TransferRecommender recommender; // null when dwcp.recommend.enabled=false
     private final DriftMonitor bwDrift;
@@ -130,7 +139,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 config.windows().maxNodes(), idleNanos, registry);
         this.sink = sink;
         this.models = new AtomicReference<>(initial);
-        for (String m : List.of("bandwidth", "compression", "reliability", "latency")) {
+        for (String m : List.of("bandwidth", "compression", "reliability", "latency", "degradation")) {
             predictions.put(m, Counter.builder("dwcp.predictions").tag("model", m)
                     .description("predictions made").register(registry));
             failures.put(m, Counter.builder("dwcp.predictions.failed").tag("model", m).tag("reason", "error")
@@ -156,6 +165,12 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
         lBatcher = new DynamicBatcher<>("latency", () -> models.get().latency(), ic.maxBatchSize(),
                 ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
+        dBatcher = new DynamicBatcher<>("degradation", () -> models.get().degradation(), ic.maxBatchSize(),
+                ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
+        this.degradation = config.degradation();
+        this.degWindows = new WindowStore("degradation", degradation.windowLength(), Schemas.BANDWIDTH.size(),
+                config.windows().maxLinks(), idleNanos, registry);
+        degWindows.onEvict(degState::remove);
         accuracy = new AccuracyTracker(config.windows().maxLinks(), registry);
         bwDrift = new DriftMonitor("bandwidth", Schemas.BANDWIDTH, () -> models.get().bandwidth().inputScaler().orElse(null), registry);
         cDrift = new DriftMonitor("compression", Schemas.COMPRESSION, () -> models.get().compression().inputScaler().orElse(null), registry);
@@ -245,6 +260,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             long now = System.nanoTime();
             if (now - lastSweep > SWEEP_NANOS) {
                 links.evictIdle(now);
+                degWindows.evictIdle(now);
                 nodes.evictIdle(now);
                 consensus.evictIdle(now);
                 accuracy.publish();
@@ -267,6 +283,8 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         List<MetricRecord> lKeys = new ArrayList<>();
         List<float[][]> lIn = new ArrayList<>();
         Tap t = tap;
+        List<MetricRecord> dKeys = new ArrayList<>();
+        List<DegradationInput> dIn = new ArrayList<>();
         for (MetricRecord r : batch) {
             float[][] linkWindow = null;
             switch (r.measurement()) {
@@ -278,6 +296,14 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                     if (w.full()) {
                         bwKeys.add(r);
                         bwIn.add(linkWindow = w.snapshot());
+                    }
+                    if (degradation.enabled()) {
+                        RingWindow dw = degWindows.add(r.key(), v, r.timestampMillis(), now);
+                        degState.putIfAbsent(r.key(), new int[] {-1, 0});
+                        if (dw.full()) {
+                            dKeys.add(r);
+                            dIn.add(new DegradationInput(dw.snapshot(), degradation.slo()));
+                        }
                     }
                 }
                 case TRANSFER -> {
@@ -320,6 +346,9 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         List<MetricRecord> bwReqRec = new ArrayList<>();
         List<MetricRecord> rReqRec = new ArrayList<>();
         List<MetricRecord> lReqRec = new ArrayList<>();
+        List<Request> dReq = new ArrayList<>();
+        List<DegradationInput> dReqIn = new ArrayList<>();
+        List<MetricRecord> dReqRec = new ArrayList<>();
         for (Request q : reqs) {
             try {
                 switch (q.method()) {
@@ -343,6 +372,12 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                         lReqRec.add(requestRecord(q.params(), Measurement.CONSENSUS, consensus));
                     }
                     case RecommendTransfer -> q.reply().accept(recommendation(q));
+                    case PredictDegradation -> {
+                        float[][] w = windowParam(q.params(), degWindows, Schemas.BANDWIDTH.size(), true);
+                        dReqIn.add(new DegradationInput(w, sloParam(q.params(), degradation.slo())));
+                        dReq.add(q);
+                        dReqRec.add(requestRecord(q.params(), Measurement.LINK, degWindows));
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 q.reply().accept(Request.Reply.error(q.id(), "bad_request", e.getMessage()));
@@ -355,6 +390,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 (r, d) -> compressionEvent(r, d, models.get()));
         submit("reliability", rBatcher, rKeys, rIn, rReq, rReqIn, rReqRec, null, (r, v) -> anomalyEvent(r, v, models.get()));
         submit("latency", lBatcher, lKeys, lIn, lReq, lReqIn, lReqRec, null, (r, v) -> latencyEvent(r, v, models.get()));
+        submit("degradation", dBatcher, dKeys, dIn, dReq, dReqIn, dReqRec, null, (r, v) -> degradationEvent(r, v, models.get()));
     }
 
     /**
@@ -454,6 +490,9 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         if (e instanceof LatencyResult l) {
             return l.is_anomaly();
         }
+        if (e instanceof DegradationForecast d && d.node_id() != null) {
+            return streamDegradation(d.node_id() + "->" + d.peer_id(), d.is_degrading());
+        }
         return true;
     }
 
@@ -465,6 +504,62 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                 f.bandwidthMbps(), f.latencyMs(), f.packetLoss(), f.jitterMs(), f.confidence(),
                 now.plusMillis(validMs).toString(), m.bandwidth().name() + "/" + m.bandwidth().version(), at,
                 r == null ? null : Instant.ofEpochMilli(r.timestampMillis()).toString());
+    }
+
+    /**
+     * Whether a link's stream forecast goes out: when its warning turns on or off (the first forecast counts
+     * as a change), and every {@code stream-every} full windows in between. Runs on the batcher thread; a link
+     * evicted meanwhile has no state and is not streamed.
+     */
+    private boolean streamDegradation(String key, boolean degrading) {
+        boolean[] send = {false};
+        degState.computeIfPresent(key, (k, st) -> {
+            int now = degrading ? 1 : 0;
+            st[1]++;
+            if (st[0] != now || (degradation.streamEvery() > 0 && st[1] >= degradation.streamEvery())) {
+                send[0] = true;
+                st[0] = now;
+                st[1] = 0;
+            }
+            return st;
+        });
+        return send[0];
+    }
+
+    private static DegradationForecast degradationEvent(MetricRecord r, DegradationVerdict v, ModelSet m) {
+        String at = Instant.now().toString();
+        return new DegradationForecast(r == null ? null : r.nodeId(), r == null ? null : r.peerId(), v.probability(),
+                v.degrading(), v.threshold(), new DegradationForecast.Slo(v.slo().latencyMs(), v.slo().throughputMbps(),
+                v.slo().errorRate()), v.latencyMs().length, v.latencyMs(), v.throughputMbps(), v.errorRate(),
+                DegradationForecast.top(v.attention(), DegradationForecast.TOP_ATTENTION), v.confidence(),
+                m.degradation().name() + "/" + m.degradation().version(), at,
+                r == null ? null : Instant.ofEpochMilli(r.timestampMillis()).toString());
+    }
+
+    /** {@code params.slo} {latency_ms, throughput_mbps, error_rate}, each optional, over the configured SLO. */
+    static io.dwcp.models.data.DegradationSeries.Slo sloParam(JsonNode p, io.dwcp.models.data.DegradationSeries.Slo def) {
+        JsonNode s = p.get("slo");
+        if (s == null || s.isNull()) {
+            return def;
+        }
+        if (!s.isObject()) {
+            throw new IllegalArgumentException("params.slo must be an object");
+        }
+        double lat = sloField(s, "latency_ms", def.latencyMs());
+        double bw = sloField(s, "throughput_mbps", def.throughputMbps());
+        double err = sloField(s, "error_rate", def.errorRate());
+        return new io.dwcp.models.data.DegradationSeries.Slo(lat, bw, err);
+    }
+
+    private static double sloField(JsonNode s, String name, double def) {
+        JsonNode v = s.get(name);
+        if (v == null || v.isNull()) {
+            return def;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() <= 0) {
+            throw new IllegalArgumentException("params.slo." + name + " must be a positive number");
+        }
+        return v.asDouble();
     }
 
     private static CompressionChoice compressionEvent(MetricRecord r, CompressionDecision d, ModelSet m) {
@@ -524,7 +619,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             }
             return rows;
         }
-        String key = keyParam(p, store == links);
+        String key = keyParam(p, store == links || store == degWindows);
         RingWindow rw = store.get(key);
         if (rw == null) {
             throw new IllegalArgumentException("no window for " + key + " (send metrics first or pass params.window)");
@@ -602,7 +697,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             LOG.warn("pipeline worker did not finish within {}; {} records left unprocessed", timeout, records.size());
         }
         // Then let each model finish what it was handed: in-flight batches are flushed, not dropped.
-        for (DynamicBatcher<?, ?> b : List.of(bwBatcher, cBatcher, rBatcher, lBatcher)) {
+        for (DynamicBatcher<?, ?> b : List.of(bwBatcher, cBatcher, rBatcher, lBatcher, dBatcher)) {
             b.close(timeout);
         }
     }

@@ -9,11 +9,12 @@ import java.util.function.Consumer;
  */
 public record Request(String id, Method method, JsonNode params, Consumer<Reply> reply) {
 
-    /** The inference calls of the Go interface. */
+    /** The inference calls of the Go interface, and the degradation forecast. */
     public enum Method {
         PredictBandwidth, SelectCompression, DetectAnomaly, DetectHighLatency,
         /** Answered from the latest forecast's advice (no model call). */
-        RecommendTransfer
+        RecommendTransfer,
+        PredictDegradation
     }
 
     /** Either {@code result} or {@code errorCode}/{@code message}. */

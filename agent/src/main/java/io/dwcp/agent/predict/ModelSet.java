@@ -1,14 +1,15 @@
 package io.dwcp.agent.predict;
 
 /**
- * The four predictors the pipeline serves at one moment. Immutable: a reload builds a new set and swaps
+ * The five predictors the pipeline serves at one moment. Immutable: a reload builds a new set and swaps
  * the reference, so a batch always runs against one consistent set.
  */
 public record ModelSet(
         Predictor<float[][], BandwidthForecast> bandwidth,
         Predictor<float[], CompressionDecision> compression,
         Predictor<float[][], AnomalyVerdict> reliability,
-        Predictor<float[][], LatencyVerdict> latency) implements AutoCloseable {
+        Predictor<float[][], LatencyVerdict> latency,
+        Predictor<DegradationInput, DegradationVerdict> degradation) implements AutoCloseable {
 
     /** History rows the robust z-score wants before it judges a node. */
     public static final int BASELINE_MIN_HISTORY = 8;
@@ -21,7 +22,8 @@ public record ModelSet(
                 new BaselineForecaster(BaselineForecaster.Kind.HARMONIC_MEAN_5),
                 new AnalyticCompressionSelector(),
                 new RobustZScoreDetector(5.0, BASELINE_MIN_HISTORY),
-                new BaselineLatencyDetector(new RobustZScoreDetector(5.0, BASELINE_MIN_HISTORY)));
+                new BaselineLatencyDetector(new RobustZScoreDetector(5.0, BASELINE_MIN_HISTORY)),
+                new TrendDegradationForecaster());
     }
 
     @Override
@@ -30,5 +32,6 @@ public record ModelSet(
         compression.close();
         reliability.close();
         latency.close();
+        degradation.close();
     }
 }

@@ -67,7 +67,7 @@ class ModelReloaderTest {
             if (corrupt) {
                 return new Loaded(b, List.of("bandwidth: forest.bin truncated"), Set.of("bandwidth"));
             }
-            return new Loaded(new ModelSet(next, b.compression(), b.reliability(), b.latency()), List.of(), Set.of());
+            return new Loaded(new ModelSet(next, b.compression(), b.reliability(), b.latency(), b.degradation()), List.of(), Set.of());
         }
     }
 

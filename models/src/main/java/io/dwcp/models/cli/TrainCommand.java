@@ -3,6 +3,7 @@ package io.dwcp.models.cli;
 import io.dwcp.models.report.Report;
 import io.dwcp.models.train.BandwidthTrainer;
 import io.dwcp.models.train.CompressionTrainer;
+import io.dwcp.models.train.DegradationTrainer;
 import io.dwcp.models.train.LatencyTrainer;
 import io.dwcp.models.train.ModelTrainer;
 import io.dwcp.models.train.Progress;
@@ -32,7 +33,7 @@ import java.util.concurrent.Future;
         description = "Train models; exits 1 when any model misses its target.")
 public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--models", split = ",", defaultValue = "bandwidth,compression,reliability,latency",
-            description = "Comma-separated: bandwidth, compression, reliability, latency (default: all of these four), "
+            description = "Comma-separated: bandwidth, compression, reliability, latency, degradation (default: the first four), "
                     + "or latency-univariate with --data-path <timestamp,value csv>.")
     List<String> models;
 
@@ -89,8 +90,9 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                 case "compression" -> new CompressionTrainer(measureCodecs);
                 case "reliability" -> new ReliabilityTrainer();
                 case "latency" -> new LatencyTrainer();
+                case "degradation" -> new DegradationTrainer();
                 default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "unknown model '" + m + "' in --models; expected bandwidth, compression, reliability, latency, latency-univariate");
+                        "unknown model '" + m + "' in --models; expected bandwidth, compression, reliability, latency, degradation, latency-univariate");
             });
         }
         int tfThreads = parallel ? 1 : threads;

@@ -45,6 +45,13 @@ public final class Schemas {
      */
     public static final FeatureSchema LATENCY_UNIVARIATE = new FeatureSchema("latency_univariate", List.of("value"), 30);
 
+    /**
+     * Degradation forecaster: the link measurement's fields (same order as {@link #BANDWIDTH}) over a window
+     * of 60 steps. Not part of {@link #all()} (the four original models); its own SLO-relative transform is
+     * {@link DegradationFeatures}.
+     */
+    public static final FeatureSchema DEGRADATION = new FeatureSchema("degradation", BANDWIDTH.features(), 60);
+
     public static List<FeatureSchema> all() {
         return List.of(BANDWIDTH, COMPRESSION, RELIABILITY, LATENCY);
     }

@@ -113,9 +113,10 @@ public final class ModelArtifact {
 
     static FeatureSchema schema(String name) {
         if (name.equals(Schemas.LATENCY_UNIVARIATE.model())) return Schemas.LATENCY_UNIVARIATE;
+        if (name.equals(Schemas.DEGRADATION.model())) return Schemas.DEGRADATION;
         return Schemas.all().stream().filter(s -> s.model().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown model '" + name
-                        + "', expected one of bandwidth, compression, reliability, latency"));
+                        + "', expected one of bandwidth, compression, reliability, latency, degradation"));
     }
 
     static void deleteTree(Path p) {

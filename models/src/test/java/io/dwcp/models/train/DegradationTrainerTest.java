@@ -1,0 +1,84 @@
+package io.dwcp.models.train;
+
+import io.dwcp.models.data.DegradationSeries;
+import io.dwcp.models.data.SyntheticDegradation;
+import io.dwcp.models.serving.DegradationForecaster;
+import io.dwcp.models.serving.ModelArtifact;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The degradation forecaster trained briefly on a tiny seeded set: same seed gives the same weights, and
+ * the exported SavedModel reloaded in a fresh loader reproduces exactly the outputs recorded at export.
+ */
+class DegradationTrainerTest {
+
+    @Test
+    void shortTrainingExportsReloadsIdenticallyAndIsDeterministic(@TempDir Path dir) throws Exception {
+        TrainConfig cfg = new TrainConfig(42, 2, dir.resolve("a"), null, null, 0.98, 0.04, 1, false);
+        TrainResult r = new DegradationTrainer().train(cfg, Progress.none());
+        TrainResult again = new DegradationTrainer().train(
+                new TrainConfig(42, 2, dir.resolve("b"), null, null, 0.98, 0.04, 1, false), Progress.none());
+        assertArrayEquals(Files.readAllBytes(r.artifactDir().resolve("saved_model/variables/variables.data-00000-of-00001")),
+                Files.readAllBytes(again.artifactDir().resolve("saved_model/variables/variables.data-00000-of-00001")),
+                "same seed must give identical weights");
+        assertEquals(r.metrics().get("lead10_detection_rate"), again.metrics().get("lead10_detection_rate"));
+
+        ModelArtifact a = ModelArtifact.load(r.artifactDir());
+        var smoke = a.metadata().smokeTest();
+        float[][][] in = TrainAndReloadTest.toFloat3(smoke.get("inputs"));
+        List<?> slo = (List<?>) smoke.get("slo");
+        DegradationSeries.Slo s = new DegradationSeries.Slo(((Number) slo.get(0)).doubleValue(),
+                ((Number) slo.get(1)).doubleValue(), ((Number) slo.get(2)).doubleValue());
+        try (DegradationForecaster f = new DegradationForecaster(a)) {
+            DegradationForecaster.Forecast o = f.predict(in, s)[0];
+            assertEquals(((Number) smoke.get("probability")).doubleValue(), o.probability(), 0.0);
+            assertArrayEquals(doubles(smoke.get("latency_ms")), o.latencyMs(), 0.0);
+            assertArrayEquals(doubles(smoke.get("throughput_mbps")), o.throughputMbps(), 0.0);
+            assertArrayEquals(doubles(smoke.get("error_rate")), o.errorRate(), 0.0);
+            assertArrayEquals(doubles(smoke.get("attention")), o.attention(), 0.0);
+            assertEquals(DegradationTrainer.HORIZON, o.latencyMs().length);
+            assertEquals(60, o.attention().length);
+            double sum = 0;
+            for (double w : o.attention()) sum += w;
+            assertEquals(1.0, sum, 1e-4, "attention weights sum to 1");
+            assertTrue(o.probability() >= 0 && o.probability() <= 1);
+            assertThrows(IllegalArgumentException.class, () -> f.predict(new float[][][] {new float[59][6]}, s));
+        }
+        for (String file : List.of("report.md", "report.json", "loss_curves.png", "mape_by_horizon.png", "example_forecast.png", "files.txt")) {
+            assertTrue(Files.exists(r.artifactDir().resolve(file)), file);
+        }
+        assertTrue(r.metrics().containsKey("false_warning_rate"));
+        assertTrue(r.metrics().containsKey("latency_mape_by_horizon"));
+    }
+
+    @Test
+    void generatorLabelsOnsetsBeforeBreachesAndKeepsHealthySeriesUnderTheSlo() {
+        List<DegradationSeries> all = SyntheticDegradation.generate(60, DegradationTrainer.LENGTH, 5);
+        assertArrayEquals(all.get(7).rows()[100], SyntheticDegradation.generate(60, DegradationTrainer.LENGTH, 5).get(7).rows()[100]);
+        int degrading = 0;
+        for (DegradationSeries s : all) {
+            boolean[] b = s.breaches();
+            if (s.shape().equals("healthy") || s.shape().equals("benign")) {
+                assertEquals(-1, s.breach(), s.id());
+                for (boolean x : b) assertFalse(x, s.id() + " " + s.shape() + " must stay within its SLO");
+            } else {
+                degrading++;
+                assertTrue(s.breach() > s.onset(), s.id() + ": breach after onset");
+                assertTrue(s.breach() - DegradationTrainer.HORIZON >= 59, s.id() + ": a full early-warning band");
+                for (int t = 0; t < s.onset(); t++) assertFalse(b[t], s.id() + " breached before onset at " + t);
+            }
+        }
+        assertEquals(30, degrading);
+    }
+
+    static double[] doubles(Object o) {
+        return ((List<?>) o).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    }
+}
