@@ -141,6 +141,11 @@ final class NamedSubscriber {
         return new Resume(start, start - 1 - from, nextSeq - 1);
     }
 
+    /** Where the stream stands: next seq to write, newest seq. */
+    synchronized Resume position() {
+        return new Resume(cursor + 1, 0, nextSeq - 1);
+    }
+
     /** Event loop: the connection closed. */
     synchronized void detach(ClientSession session) {
         if (attached == session) {

@@ -356,6 +356,15 @@ public final class SocketServer implements EventSink {
                 return;
             }
             NamedSubscriber sub = named.get(name);
+            if (sub != null && session.named == sub) {
+                // Same connection, new types: nothing to resume (rewinding would resend what is in flight).
+                sub.types(wanted);
+                NamedSubscriber.Resume r = sub.position();
+                session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("subscribed", true)
+                        .put("client", name).put("resumed", true).put("next_seq", r.nextSeq()).put("missed", 0)
+                        .put("last_seq", r.lastSeq()))));
+                return;
+            }
             boolean existed = sub != null;
             if (sub == null) {
                 if (named.size() >= config.backlogClients() && !evictOldestDetached()) {
