@@ -27,6 +27,7 @@ type agentProc struct {
 	dir     string
 	sock    string
 	udpPort int
+	args    []string // extra agent arguments
 	http    int
 	cmd     *exec.Cmd
 	log     *os.File
@@ -87,11 +88,12 @@ func (a *agentProc) start() {
 		a.t.Fatal(err)
 	}
 	a.log = log
-	a.cmd = exec.Command("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+	args := append([]string{"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
 		"-jar", a.jar, "run",
 		fmt.Sprintf("--dwcp.ingest.port=%d", a.udpPort),
 		fmt.Sprintf("--micronaut.server.port=%d", a.http),
-		"--dwcp.socket.path="+a.sock)
+		"--dwcp.socket.path=" + a.sock}, a.args...)
+	a.cmd = exec.Command("java", args...)
 	a.cmd.Env = append(os.Environ(), "TF_CPP_MIN_LOG_LEVEL=2")
 	a.cmd.Env = withoutEnv(a.cmd.Env, "NOTIFY_SOCKET")
 	a.cmd.Stdout, a.cmd.Stderr = log, log
@@ -550,6 +552,54 @@ func waitEvent(t *testing.T, a *agentProc, sub *Subscription, d time.Duration) E
 		case <-timeout:
 			a.fatalf("no event within %v", d)
 		}
+	}
+}
+
+// A named reader whose connection dies mid-stream gets, after the automatic reconnect, every event
+// produced meanwhile (within the agent's backlog) exactly once: LastSeq = received + Missed, Missed = 0.
+func TestNamedReaderResumesAfterConnectionLoss(t *testing.T) {
+	a := newAgent(t)
+	a.start()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	c, err := Dial(ctx, a.sock, &Options{MinBackoff: 300 * time.Millisecond, MaxBackoff: 500 * time.Millisecond,
+		Logf: t.Logf, ClientName: "go-test"})
+	if err != nil {
+		a.fatalf("dial: %v", err)
+	}
+	defer c.Close()
+	sub := c.Subscribe(10000, TypeBandwidthPrediction)
+	if err := c.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	received := 0
+	drain := func(until func() bool) {
+		deadline := time.After(30 * time.Second)
+		for !until() {
+			select {
+			case <-sub.C:
+				received++
+			case <-deadline:
+				a.fatalf("timed out: received %d, last seq %d, missed %d", received, c.LastSeq(), c.Missed())
+			}
+		}
+	}
+	// 40 samples on one link: 31 predictions.
+	a.send(linkSamples("g1", "g2", 40)...)
+	drain(func() bool { return received >= 31 })
+
+	// Cut the connection from our side, abruptly, and keep producing while it is down.
+	c.mu.Lock()
+	cn := c.conn
+	c.mu.Unlock()
+	cn.nc.Close()
+	a.send(linkSamples("g1", "g3", 60)...) // 51 more predictions, made while (or just before) we are away
+	drain(func() bool { return c.LastSeq() >= 82 && received+int(c.Missed()) >= int(c.LastSeq()) })
+	if c.Connections() < 2 {
+		t.Errorf("Connections() = %d, want a reconnect", c.Connections())
+	}
+	if c.LastSeq() != 82 || received != 82 || c.Missed() != 0 {
+		a.fatalf("last seq %d, received %d, missed %d: want 82, 82, 0", c.LastSeq(), received, c.Missed())
 	}
 }
 

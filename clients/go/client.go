@@ -44,6 +44,12 @@ type Options struct {
 	MaxLineBytes int
 	// Logf, if set, receives connection state changes (connected, lost, reconnect attempts).
 	Logf func(format string, args ...interface{})
+	// ClientName, if set, makes this client a named reader (agent/PROTOCOL.md "Named readers"): the agent
+	// keeps this name's stream events while the client is disconnected (up to dwcp.socket.backlog-events)
+	// and, on reconnect, writes every kept event after the last one this client received, once and in
+	// order. Events the agent could not keep are counted by it and reported here by Missed. Give each
+	// reading process its own stable name.
+	ClientName string
 }
 
 func (o *Options) withDefaults() Options {
@@ -88,6 +94,14 @@ type Client struct {
 	subMu       sync.Mutex // orders subscribe updates
 	nextID      uint64
 	connections uint64 // how many times a connection was established (for tests and metrics)
+
+	// Named readers only, guarded by seqMu: the newest seq received, how many seqs were skipped (dropped
+	// and counted by the agent), and the id of the subscribe request in flight, whose reply says where
+	// the agent's stream continues.
+	seqMu   sync.Mutex
+	lastSeq uint64
+	missed  uint64
+	helloID string
 }
 
 // conn is one live connection: its writer (serialised) and its in-flight requests.
@@ -241,6 +255,7 @@ func (c *Client) read(cn *conn) error {
 		var head struct {
 			Type   string          `json:"type"`
 			ID     *string         `json:"id"`
+			Seq    *uint64         `json:"seq"`
 			Result json.RawMessage `json:"result"`
 			Error  *Error          `json:"error"`
 		}
@@ -263,8 +278,14 @@ func (c *Client) read(cn *conn) error {
 				}
 				rep.err = head.Error
 			}
+			if head.Type == "reply" {
+				c.helloReply(*head.ID, head.Result)
+			}
 			cn.deliver(*head.ID, rep)
 		default:
+			if c.opts.ClientName != "" && !c.inSequence(head.Seq) {
+				continue
+			}
 			ev, err := decodeEvent(head.Type, line)
 			if err != nil {
 				c.opts.Logf("dwcpagent: ignoring undecodable %s event: %v", head.Type, err)
@@ -273,6 +294,69 @@ func (c *Client) read(cn *conn) error {
 			c.publish(ev)
 		}
 	}
+}
+
+// helloReply takes the position from the reply to a named subscribe, on the read loop, so that no event
+// after it is judged against the previous position.
+func (c *Client) helloReply(id string, result json.RawMessage) {
+	if c.opts.ClientName == "" {
+		return
+	}
+	c.seqMu.Lock()
+	defer c.seqMu.Unlock()
+	if id != c.helloID {
+		return
+	}
+	var r struct {
+		Resumed bool   `json:"resumed"`
+		NextSeq uint64 `json:"next_seq"`
+		Missed  uint64 `json:"missed"`
+	}
+	if json.Unmarshal(result, &r) != nil || r.NextSeq == 0 {
+		return
+	}
+	if !r.Resumed {
+		// The agent did not know the name (first connection, or it restarted): a new sequence.
+		c.lastSeq = r.NextSeq - 1
+		return
+	}
+	c.missed += r.Missed
+	c.lastSeq = r.NextSeq - 1
+}
+
+// inSequence reports whether a named reader should deliver an event: events without seq were sent before
+// the subscribe took effect (the agent's backlog holds them), seqs at or below the last are duplicates.
+// A gap is what the agent dropped and counted.
+func (c *Client) inSequence(seq *uint64) bool {
+	if seq == nil {
+		return false
+	}
+	c.seqMu.Lock()
+	defer c.seqMu.Unlock()
+	if *seq <= c.lastSeq {
+		return false
+	}
+	if c.lastSeq > 0 || c.helloID != "" {
+		c.missed += *seq - c.lastSeq - 1
+	}
+	c.lastSeq = *seq
+	return true
+}
+
+// LastSeq is the newest event seq a named reader received (0: none yet).
+func (c *Client) LastSeq() uint64 {
+	c.seqMu.Lock()
+	defer c.seqMu.Unlock()
+	return c.lastSeq
+}
+
+// Missed is how many events a named reader will never receive: the agent dropped them (its backlog was
+// full) and counted them in dwcp_socket_events_dropped_total. For a named reader, LastSeq() = events
+// received + Missed(), whatever the disconnects.
+func (c *Client) Missed() uint64 {
+	c.seqMu.Lock()
+	defer c.seqMu.Unlock()
+	return c.missed
 }
 
 // readLine reads one '\n'-terminated line of at most max bytes; longer lines are skipped whole.

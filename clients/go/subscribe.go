@@ -9,8 +9,8 @@ import (
 
 // Subscription receives stream events on C until Close (of the subscription or the client), which
 // closes C. Events are delivered without blocking the client: when C's buffer is full the event is dropped
-// for this subscription and counted in Dropped. Events sent while the client was disconnected are lost
-// (the agent does not replay them).
+// for this subscription and counted in Dropped. Events sent while the client was disconnected are lost,
+// unless the client is a named reader (Options.ClientName): then the agent replays them on reconnect.
 type Subscription struct {
 	// C carries *BandwidthPrediction, *CompressionChoice, *Anomaly, *LatencyResult (and *UnknownEvent
 	// when subscribed to all types).
@@ -159,13 +159,29 @@ func (c *Client) sendSubscribe(cn *conn) {
 	types := c.subscribedTypesLocked()
 	c.mu.Unlock()
 	var params struct {
-		Types []string `json:"types"`
+		Types       []string `json:"types"`
+		Client      string   `json:"client,omitempty"`
+		ResumeAfter *uint64  `json:"resume_after,omitempty"`
 	}
 	params.Types = types // nil → JSON null → all types
+	params.Client = c.opts.ClientName
+	if params.Client != "" {
+		c.seqMu.Lock()
+		if c.lastSeq > 0 {
+			last := c.lastSeq
+			params.ResumeAfter = &last
+		}
+		c.seqMu.Unlock()
+	}
 	line, id, err := c.request("subscribe", params)
 	if err != nil {
 		c.subMu.Unlock()
 		return
+	}
+	if params.Client != "" {
+		c.seqMu.Lock()
+		c.helloID = id
+		c.seqMu.Unlock()
 	}
 	ch, err := cn.send(ctx, id, line)
 	c.subMu.Unlock()

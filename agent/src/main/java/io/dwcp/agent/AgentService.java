@@ -21,6 +21,8 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.env.Environment;
 import jakarta.annotation.PreDestroy;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -59,6 +61,7 @@ public final class AgentService {
         BackendSelector.Choice choice = BackendSelector.select(Device.parse(config.inference().device()),
                 Backends.all(config, registry));
         LOG.info("native kernels: {}", io.dwcp.jni.Kernels.describe());
+        checkModelsDir(config.inference().modelsDir());
         InferenceBackend.Loaded loaded = choice.backend().load(config.inference().modelsDir());
         ModelSet models = loaded.models();
         for (String note : loaded.notes()) {
@@ -136,6 +139,24 @@ public final class AgentService {
         // health-gated WATCHDOG=1. A no-op when NOTIFY_SOCKET is unset.
         this.systemd = SdNotify.fromEnvironment();
         systemd.ready(new StatusLine(registry, pipeline::models, socket::clients), this::healthy);
+    }
+
+    /**
+     * A models directory that is set but missing or unreadable is a mistake (a typo, an unmounted volume):
+     * without this check every model would quietly fall back to the embedded default. Read-only is fine:
+     * the agent only reads it.
+     */
+    static void checkModelsDir(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new StartupException("models directory " + dir + (Files.exists(dir)
+                    ? " is not a directory" : " does not exist") + " (dwcp.inference.models-dir)", null);
+        }
+        if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+            throw new StartupException("models directory " + dir + " is not readable (dwcp.inference.models-dir)", null);
+        }
     }
 
     public boolean healthy() {

@@ -34,7 +34,14 @@ public final class Application {
             }
         }
         try {
-            Micronaut.build(rest).mainClass(Application.class).properties(props).start();
+            // Micronaut's own handler would log a banner-sized error and exit 1 when the HTTP port is taken;
+            // rethrow so every start-up failure gets the same one line and status 2.
+            new Micronaut() {
+                @Override
+                protected void handleStartupException(io.micronaut.context.env.Environment env, Throwable e) {
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                }
+            }.args(rest).mainClass(Application.class).properties(props).start();
         } catch (Throwable t) {
             System.err.println("dwcp-agent: startup failed: " + startupMessage(t));
             System.exit(2);
@@ -47,11 +54,19 @@ public final class Application {
      */
     public static String startupMessage(Throwable t) {
         Throwable root = t;
+        String server = null;
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof StartupException || c instanceof io.dwcp.agent.config.ConfigException) {
                 return c.getMessage();
             }
+            if (server == null && c instanceof io.micronaut.http.server.exceptions.ServerStartupException) {
+                server = c.getMessage(); // "Unable to start Micronaut server on host:port"
+            }
             root = c;
+        }
+        if (server != null) {
+            String on = server.replaceFirst("^.* on ", "");
+            return "cannot start the management HTTP server on " + on + " (micronaut.server.port): " + root.getMessage();
         }
         return root.getMessage();
     }

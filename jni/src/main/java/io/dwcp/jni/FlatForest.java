@@ -73,6 +73,9 @@ public final class FlatForest {
             if (hi <= lo) {
                 throw new IllegalArgumentException("tree " + t + " is empty");
             }
+            if (hi > n) { // found by fuzzing: an inner treeStart past the node count indexed off the arrays
+                throw new IllegalArgumentException("tree " + t + " ends at " + hi + ", past the node count " + n);
+            }
             for (int i = lo; i < hi; i++) {
                 int f = feature[i];
                 if (f == -1) {

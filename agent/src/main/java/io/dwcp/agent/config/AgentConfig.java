@@ -38,7 +38,8 @@ public record AgentConfig(
 
     /** Unix-socket sink. */
     public record Socket(Path path, int clientBufferEvents, int maxRequestBytes, int maxInFlightPerClient,
-                         int writeLowWatermark, int writeHighWatermark, int maxClients) {}
+                         int writeLowWatermark, int writeHighWatermark, int maxClients, int backlogEvents,
+                         int backlogClients) {}
 
     /** Hand-off from the I/O loop to the prediction worker. */
     public record Pipeline(int queueCapacity, int maxDrain) {}
@@ -119,7 +120,9 @@ public record AgentConfig(
                 r.intIn("dwcp.socket.max-request-bytes", 64 * 1024, 256, 16 * 1024 * 1024),
                 r.intIn("dwcp.socket.max-in-flight-per-client", 256, 1, 65_536),
                 low, high,
-                r.intIn("dwcp.socket.max-clients", 64, 1, 4096));
+                r.intIn("dwcp.socket.max-clients", 64, 1, 4096),
+                r.intIn("dwcp.socket.backlog-events", 4096, 0, 1_000_000),
+                r.intIn("dwcp.socket.backlog-clients", 8, 1, 4096));
         Pipeline pipeline = new Pipeline(
                 r.intIn("dwcp.pipeline.queue-capacity", 65_536, 16, 16 * 1024 * 1024),
                 r.intIn("dwcp.pipeline.max-drain", 1024, 1, 65_536));

@@ -21,6 +21,8 @@ final class ClientSession {
     final Channel channel;
     final AtomicInteger inFlight = new AtomicInteger();
     volatile Set<String> types; // null = all event types
+    /** Set once the client named itself: its events then come from that subscriber, not from here. */
+    volatile NamedSubscriber named;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private final int capacity;
     private final SocketMetrics metrics;

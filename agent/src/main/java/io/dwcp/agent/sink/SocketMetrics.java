@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counters of the socket sink. For every client: {@code queued = written + dropped{slow_client} +
- * dropped{disconnected}} once its connection has closed, so nothing leaves silently.
+ * Counters of the socket sink. For every unnamed client: {@code queued = written + dropped{slow_client} +
+ * dropped{disconnected}} once its connection has closed, so nothing leaves silently. For a named client
+ * (see {@link NamedSubscriber}) the exact account is per stream, settled when it resumes: newest seq =
+ * events it received + dropped{slow_client} + dropped{backlog_full}.
  */
 final class SocketMetrics {
     final AtomicInteger clients = new AtomicInteger();
@@ -16,6 +18,8 @@ final class SocketMetrics {
     final Counter written;
     final Counter droppedSlow;
     final Counter droppedDisconnected;
+    final Counter droppedBacklog;
+    final Counter replayed;
     final Counter requests;
     final Counter badRequests;
     final Counter tooLarge;
@@ -33,6 +37,10 @@ final class SocketMetrics {
                 .description("events dropped before reaching a client").register(r);
         droppedDisconnected = Counter.builder("dwcp.socket.events.dropped").tag("reason", "disconnected")
                 .description("events dropped before reaching a client").register(r);
+        droppedBacklog = Counter.builder("dwcp.socket.events.dropped").tag("reason", "backlog_full")
+                .description("events dropped before reaching a client").register(r);
+        replayed = Counter.builder("dwcp.socket.events.replayed")
+                .description("events written again to a named client that resumed").register(r);
         requests = Counter.builder("dwcp.socket.requests").description("requests received").register(r);
         badRequests = Counter.builder("dwcp.socket.requests.invalid").tag("reason", "bad_request")
                 .description("requests rejected before inference").register(r);

@@ -34,6 +34,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,8 @@ public final class SocketServer implements EventSink {
     private final AgentConfig.Socket config;
     private final SocketMetrics metrics;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Named readers' streams, kept across their connections; created and removed on the event loop. */
+    private final Map<String, NamedSubscriber> named = new ConcurrentHashMap<>();
     private volatile Pipeline pipeline;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -167,16 +170,24 @@ public final class SocketServer implements EventSink {
 
     @Override
     public void publish(Event event) {
-        if (sessions.isEmpty()) {
+        if (sessions.isEmpty() && named.isEmpty()) {
             return;
         }
         byte[] line = null;
         for (ClientSession s : sessions) {
-            if (s.wants(event.type())) {
+            if (s.named == null && s.wants(event.type())) {
                 if (line == null) {
                     line = EventCodec.line(event);
                 }
                 s.offer(line);
+            }
+        }
+        for (NamedSubscriber n : named.values()) {
+            if (n.wants(event.type())) {
+                if (line == null) {
+                    line = EventCodec.line(event);
+                }
+                n.append(line);
             }
         }
     }
@@ -229,6 +240,10 @@ public final class SocketServer implements EventSink {
         public void channelInactive(ChannelHandlerContext ctx) {
             sessions.remove(session);
             metrics.clients.set(sessions.size());
+            NamedSubscriber n = session.named;
+            if (n != null) {
+                n.detach(session);
+            }
             session.closed();
             ctx.fireChannelInactive();
         }
@@ -236,7 +251,12 @@ public final class SocketServer implements EventSink {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
-                session.drain();
+                NamedSubscriber n = session.named;
+                if (n != null) {
+                    n.drain(session);
+                } else {
+                    session.drain();
+                }
             }
             ctx.fireChannelWritabilityChanged();
         }
@@ -279,23 +299,98 @@ public final class SocketServer implements EventSink {
                 case "ping" -> session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("pong", true))));
                 case "subscribe" -> {
                     JsonNode types = c.params().get("types");
+                    Set<String> wanted;
                     if (types == null || types.isNull()) {
-                        session.types = null;
+                        wanted = null;
                     } else if (types.isArray()) {
                         Set<String> t = new HashSet<>();
                         types.forEach(n -> t.add(n.asText()));
-                        session.types = Set.copyOf(t);
+                        wanted = Set.copyOf(t);
                     } else {
                         bad(id, "bad_request", "params.types must be an array of event types");
                         return;
                     }
+                    JsonNode client = c.params().get("client");
+                    if (client != null && !client.isNull()) {
+                        subscribeNamed(id, client, c.params().get("resume_after"), wanted);
+                        return;
+                    }
+                    if (session.named != null) {
+                        session.named.types(wanted);
+                    } else {
+                        session.types = wanted;
+                    }
                     session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("subscribed", true))));
                 }
                 default -> {
+                    if (session.named != null) {
+                        session.named.types(Set.of());
+                    }
                     session.types = Set.of();
                     session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("subscribed", false))));
                 }
             }
+        }
+
+        /** Event loop. See agent/PROTOCOL.md "Named readers". */
+        private void subscribeNamed(String id, JsonNode client, JsonNode resume, Set<String> wanted) {
+            if (config.backlogEvents() == 0) {
+                bad(id, "bad_request", "named clients are disabled (dwcp.socket.backlog-events=0)");
+                return;
+            }
+            if (!client.isTextual() || !CLIENT_NAME.matcher(client.asText()).matches()) {
+                bad(id, "bad_request", "params.client must be 1-64 characters of A-Z a-z 0-9 . _ : -");
+                return;
+            }
+            Long resumeAfter = null;
+            if (resume != null && !resume.isNull()) {
+                if (!resume.canConvertToExactIntegral() || !resume.canConvertToLong() || resume.asLong() < 0) {
+                    bad(id, "bad_request", "params.resume_after must be a non-negative integer");
+                    return;
+                }
+                resumeAfter = resume.asLong();
+            }
+            String name = client.asText();
+            if (session.named != null && !session.named.name.equals(name)) {
+                bad(id, "bad_request", "this connection is already client '" + session.named.name + "'");
+                return;
+            }
+            NamedSubscriber sub = named.get(name);
+            if (sub != null && session.named == sub) {
+                // Same connection, new types: nothing to resume (rewinding would resend what is in flight).
+                sub.types(wanted);
+                NamedSubscriber.Resume r = sub.position();
+                session.reply(reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("subscribed", true)
+                        .put("client", name).put("resumed", true).put("next_seq", r.nextSeq()).put("missed", 0)
+                        .put("last_seq", r.lastSeq()))));
+                return;
+            }
+            boolean existed = sub != null;
+            if (sub == null) {
+                if (named.size() >= config.backlogClients() && !evictOldestDetached()) {
+                    session.reply(reply(Request.Reply.error(id, "too_many_clients", config.backlogClients()
+                            + " named clients are connected (dwcp.socket.backlog-clients)")));
+                    return;
+                }
+                sub = new NamedSubscriber(name, config.backlogEvents(), metrics);
+            }
+            NamedSubscriber.Resume r;
+            try {
+                // Types first: events published from here on are filtered as asked.
+                sub.types(wanted);
+                r = sub.attach(session, existed ? resumeAfter : null);
+            } catch (IllegalArgumentException e) {
+                bad(id, "bad_request", e.getMessage());
+                return;
+            }
+            if (!existed) {
+                named.put(name, sub);
+            }
+            ObjectNode res = EventCodec.MAPPER.createObjectNode().put("subscribed", true).put("client", name)
+                    .put("resumed", existed).put("next_seq", r.nextSeq()).put("missed", r.missed())
+                    .put("last_seq", r.lastSeq());
+            session.reply(reply(Request.Reply.ok(id, res)));
+            sub.drain(session);
         }
 
         private void bad(String id, String code, String message) {
@@ -314,6 +409,25 @@ public final class SocketServer implements EventSink {
             LOG.debug("socket client error, closing: {}", cause.toString());
             ctx.close();
         }
+    }
+
+    private static final java.util.regex.Pattern CLIENT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    /** Event loop: forgets the named client that has been gone longest; false when all are connected. */
+    private boolean evictOldestDetached() {
+        NamedSubscriber oldest = null;
+        for (NamedSubscriber n : named.values()) {
+            if (!n.isAttached() && (oldest == null || n.detachedAtNanos() - oldest.detachedAtNanos() < 0)) {
+                oldest = n;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        named.remove(oldest.name);
+        oldest.discard();
+        LOG.info("forgot named socket client '{}' to make room (dwcp.socket.backlog-clients)", oldest.name);
+        return true;
     }
 
     static byte[] reply(Request.Reply r) {

@@ -50,17 +50,17 @@ class IngestFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "30m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void lineProtocol(byte[] data) {
         new LineProtocolDecoder(300_000).decode(data, 0, data.length, NOW, new Checking());
     }
 
-    @FuzzTest(maxDuration = "30m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void json(byte[] data) {
         new JsonDecoder(300_000).decode(data, 0, data.length, NOW, new Checking());
     }
 
-    @FuzzTest(maxDuration = "30m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void sniffing(byte[] data) {
         new SniffingDecoder(300_000, 65_507).decode(data, 0, data.length, NOW, new Checking());
     }

@@ -25,7 +25,7 @@ class ModelFileFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "30m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void forest(byte[] data) {
         try {
             FlatForest f = FlatForest.read(new ByteArrayInputStream(data));
@@ -48,7 +48,7 @@ class ModelFileFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "30m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void metadata(byte[] data) throws IOException {
         Files.write(DIR.resolve("metadata.json"), data);
         try {

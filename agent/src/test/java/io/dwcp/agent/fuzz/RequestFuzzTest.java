@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * IllegalArgumentException (which the agent answers as {@code bad_request}).
  */
 class RequestFuzzTest {
-    @FuzzTest(maxDuration = "30m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void request(byte[] data) {
         RequestCodec.Parsed p = RequestCodec.parse(new String(data, StandardCharsets.UTF_8));
         if (p == null) {

@@ -1,14 +1,22 @@
 package io.dwcp.agent.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micronaut.context.ApplicationContext;
+import io.dwcp.agent.AgentService;
+import io.dwcp.models.serving.ModelArtifact;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,5 +66,131 @@ class StartupFailureTest {
     void modelsDirectoryMustBeAbsolute() {
         String m = failure(Map.of("micronaut.server.port", -1, "dwcp.inference.models-dir", "models"));
         assertTrue(m.contains("invalid configuration dwcp.inference.models-dir=models: must be an absolute path"), m);
+    }
+
+    /** The real entry point in its own JVM: the process exits with status 2 and says which port. */
+    @Test
+    void managementPortInUseExitsNonZeroNamingThePort() throws Exception {
+        Path dir = Files.createTempDirectory("dwcp-start");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "io.dwcp.agent.Application", "run",
+                    "--micronaut.server.host=127.0.0.1", "--micronaut.server.port=" + taken.getLocalPort(),
+                    "--dwcp.ingest.port=0", "--dwcp.inference.device=cpu", "--dwcp.socket.path=" + dir.resolve("a.sock"))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), out);
+            String line = out.lines().filter(l -> l.startsWith("dwcp-agent: startup failed: ")).findFirst().orElse(out);
+            assertTrue(line.contains("cannot start the management HTTP server on 127.0.0.1:" + taken.getLocalPort()
+                    + " (micronaut.server.port): Address already in use"), line);
+            assertTrue(!Files.exists(dir.resolve("a.sock")), "socket file removed on the failed start");
+        }
+    }
+
+    @Test
+    void modelsDirectoryMissing() throws Exception {
+        Path dir = Files.createTempDirectory("dwcp-start");
+        Path missing = dir.resolve("no-such-models");
+        String m = failure(Map.of("micronaut.server.port", -1, "dwcp.ingest.port", 0,
+                "dwcp.socket.path", dir.resolve("a.sock").toString(), "dwcp.inference.models-dir", missing.toString()));
+        assertEquals("models directory " + missing + " does not exist (dwcp.inference.models-dir)", m);
+    }
+
+    @Test
+    void modelsDirectoryIsAFile() throws Exception {
+        Path dir = Files.createTempDirectory("dwcp-start");
+        Path file = Files.writeString(dir.resolve("models"), "x");
+        String m = failure(Map.of("micronaut.server.port", -1, "dwcp.ingest.port", 0,
+                "dwcp.socket.path", dir.resolve("a.sock").toString(), "dwcp.inference.models-dir", file.toString()));
+        assertEquals("models directory " + file + " is not a directory (dwcp.inference.models-dir)", m);
+    }
+
+    // The next three need a file system of their own (a small tmpfs): real EROFS / ENOSPC from the kernel,
+    // which permissions cannot stand in for when the tests run as root. Skipped where mount is not allowed.
+
+    @Test
+    void socketDirectoryOnReadOnlyFileSystem() throws Exception {
+        Path mnt = mount("ro,size=1m");
+        try {
+            Path sock = mnt.resolve("agent.sock");
+            String m = failure(Map.of("micronaut.server.port", -1, "dwcp.ingest.port", 0, "dwcp.socket.path", sock.toString()));
+            assertEquals("socket directory " + mnt + " is not writable (dwcp.socket.path)", m);
+        } finally {
+            umount(mnt);
+        }
+    }
+
+    @Test
+    void socketFileSystemFull() throws Exception {
+        // A socket needs an inode, not blocks: fill the inode table, which is what "disk full" means to bind().
+        Path mnt = mount("size=1m,nr_inodes=16");
+        try {
+            for (int i = 0; ; i++) {
+                try {
+                    Files.createFile(mnt.resolve("f" + i));
+                } catch (IOException full) {
+                    assertTrue(String.valueOf(full.getMessage()).contains("No space left") || full instanceof java.nio.file.FileSystemException,
+                            String.valueOf(full));
+                    break;
+                }
+            }
+            Path sock = mnt.resolve("agent.sock");
+            String m = failure(Map.of("micronaut.server.port", -1, "dwcp.ingest.port", 0, "dwcp.socket.path", sock.toString()));
+            assertTrue(m.startsWith("cannot listen on Unix socket " + sock + " (dwcp.socket.path): "), m);
+            assertTrue(m.contains("No space left on device"), m);
+        } finally {
+            umount(mnt);
+        }
+    }
+
+    @Test
+    void readOnlyModelsDirectoryIsServedFrom() throws Exception {
+        // The agent only reads its models directory: read-only (as under ProtectSystem=strict) must work.
+        Path mnt = mount("size=4m");
+        try {
+            Path v1 = mnt.resolve("reliability").resolve("1");
+            CorruptReloadTest.copyTree(ModelArtifact.loadDefault("reliability").dir(), v1);
+            run("mount", "-o", "remount,ro", mnt.toString());
+            assertTrue(!Files.isWritable(mnt), "read-only now");
+            Path dir = Files.createTempDirectory("dwcp-start");
+            try (ApplicationContext ctx = ApplicationContext.run(Map.of("micronaut.server.port", -1, "dwcp.ingest.port", 0,
+                    "dwcp.socket.path", dir.resolve("a.sock").toString(), "dwcp.inference.models-dir", mnt.toString()))) {
+                AgentService agent = ctx.getBean(AgentService.class);
+                assertTrue(agent.healthy());
+                assertEquals("1.0.0", agent.pipeline().models().reliability().version());
+            }
+        } finally {
+            umount(mnt);
+        }
+    }
+
+    static Path mount(String options) throws Exception {
+        Path mnt = Files.createTempDirectory("dwcp-mnt");
+        boolean ok;
+        try {
+            ok = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mnt.toString()) == 0;
+        } catch (IOException noMount) {
+            ok = false;
+        }
+        if (!ok) {
+            Files.deleteIfExists(mnt);
+        }
+        assumeTrue(ok, "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)");
+        return mnt;
+    }
+
+    static void umount(Path mnt) throws Exception {
+        run("umount", mnt.toString());
+        Files.deleteIfExists(mnt);
+    }
+
+    static int run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
     }
 }

@@ -54,7 +54,17 @@ public final class ModelArtifact {
         Path mf = dir.resolve(ModelMetadata.FILE);
         if (!Files.isRegularFile(mf)) throw new IOException("no " + ModelMetadata.FILE + " in " + dir);
         ModelMetadata md = ModelMetadata.read(mf);
-        FeatureSchema schema = schema(md.name());
+        // Found by fuzzing: "null" or an object without "name" gave a NullPointerException, an unknown name an
+        // IllegalArgumentException; a bad file must be an IOException (the reload rejects it with the reason).
+        if (md == null || md.name() == null) {
+            throw new IOException(ModelMetadata.FILE + " in " + dir + " has no model name");
+        }
+        FeatureSchema schema;
+        try {
+            schema = schema(md.name());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(ModelMetadata.FILE + " in " + dir + ": " + e.getMessage(), e);
+        }
         if (!schema.features().equals(md.features())) {
             throw new IOException("model " + md.name() + " in " + dir + " expects features " + md.features()
                     + " but this build's schema is " + schema.features());
