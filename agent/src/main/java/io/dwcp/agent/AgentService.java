@@ -52,6 +52,9 @@ public final class AgentService {
     private final SdNotify systemd;
     private final io.dwcp.agent.history.HistoryRecorder history;
     private final io.dwcp.agent.shadow.ShadowEvaluator shadow;
+    // Held here because Micrometer keeps only a weak reference to a function counter's object: a local
+    // was collected at the first GC and the counter froze at 0 while the kernel was dropping datagrams.
+    private final KernelUdpDrops kernelDrops;
 
     public AgentService(Environment env, MeterRegistry registry) {
         this.config = AgentConfig.from(k -> env.getProperty(k, String.class));
@@ -86,8 +89,8 @@ public final class AgentService {
             socket.close();
             throw e;
         }
-        KernelUdpDrops kernel = new KernelUdpDrops(udpAddress.getPort());
-        FunctionCounter.builder("dwcp.ingest.kernel.drops", kernel, KernelUdpDrops::read)
+        this.kernelDrops = new KernelUdpDrops(udpAddress.getPort());
+        FunctionCounter.builder("dwcp.ingest.kernel.drops", kernelDrops, KernelUdpDrops::read)
                 .description("datagrams the kernel dropped on our UDP socket (receive buffer full), from /proc/net/udp")
                 .register(registry);
         this.reloader = new ModelReloader(choice.backend(), config.inference().modelsDir(), pipeline, 5_000, registry);

@@ -64,7 +64,12 @@ class AgentIntegrationTest {
     }
 
     static String get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
+        return get(server, path);
+    }
+
+    /** Status code, a newline, then the body of GET {@code path} on the agent's management port. */
+    static String get(EmbeddedServer on, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.getPort() + path))
                 .build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + "\n" + r.body();
     }
