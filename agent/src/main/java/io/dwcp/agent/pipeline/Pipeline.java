@@ -300,7 +300,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
                     if (degradation.enabled()) {
                         RingWindow dw = degWindows.add(r.key(), v, r.timestampMillis(), now);
                         degState.putIfAbsent(r.key(), new int[] {-1, 0});
-                        if (dw.full()) {
+                        if (dw.full() && (dw.added() - dw.capacity()) % degradation.every() == 0) {
                             dKeys.add(r);
                             dIn.add(new DegradationInput(dw.snapshot(), degradation.slo()));
                         }
@@ -508,7 +508,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
 
     /**
      * Whether a link's stream forecast goes out: when its warning turns on or off (the first forecast counts
-     * as a change), and every {@code stream-every} full windows in between. Runs on the batcher thread; a link
+     * as a change), and every {@code stream-every} forecasts in between. Runs on the batcher thread; a link
      * evicted meanwhile has no state and is not streamed.
      */
     private boolean streamDegradation(String key, boolean degrading) {

@@ -11,6 +11,7 @@ public final class RingWindow {
     private final float[] data;
     private int head; // next slot to write
     private int count;
+    private long added;
     private long lastUpdateNanos;
     private long lastTimestampMillis = Long.MIN_VALUE;
 
@@ -32,6 +33,7 @@ public final class RingWindow {
         if (count < capacity) {
             count++;
         }
+        added++;
         lastUpdateNanos = nowNanos;
         lastTimestampMillis = timestampMillis;
     }
@@ -42,6 +44,11 @@ public final class RingWindow {
 
     public int size() {
         return count;
+    }
+
+    /** Vectors added since the window was created (overwritten ones included). */
+    public long added() {
+        return added;
     }
 
     public int capacity() {

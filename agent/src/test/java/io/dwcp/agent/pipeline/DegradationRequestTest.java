@@ -60,7 +60,8 @@ class DegradationRequestTest {
     @Test
     void streamedOnWarningChangesAndPeriodicallyAndAnsweredOnRequest() throws Exception {
         List<Event> events = new CopyOnWriteArrayList<>();
-        AgentConfig cfg = config(Map.of("dwcp.degradation.stream-every", "20", "dwcp.degradation.slo-latency-ms", "100"));
+        AgentConfig cfg = config(Map.of("dwcp.degradation.stream-every", "20", "dwcp.degradation.slo-latency-ms", "100",
+                "dwcp.degradation.every", "1"));
         Pipeline p = new Pipeline(cfg, ModelSet.baselines(), events::add, new SimpleMeterRegistry());
         p.start();
         try {
@@ -119,7 +120,8 @@ class DegradationRequestTest {
     @Test
     void aLinkStartingToDegradeIsStreamedWhenItsWarningTurnsOn() throws Exception {
         List<Event> events = new CopyOnWriteArrayList<>();
-        AgentConfig cfg = config(Map.of("dwcp.degradation.stream-every", "0", "dwcp.degradation.slo-latency-ms", "100"));
+        AgentConfig cfg = config(Map.of("dwcp.degradation.stream-every", "0", "dwcp.degradation.slo-latency-ms", "100",
+                "dwcp.degradation.every", "1"));
         Pipeline p = new Pipeline(cfg, ModelSet.baselines(), events::add, new SimpleMeterRegistry());
         p.start();
         try {
@@ -135,6 +137,35 @@ class DegradationRequestTest {
             assertFalse(d.get(0).is_degrading());
             assertTrue(d.get(1).is_degrading());
             assertTrue(d.get(1).attention().isEmpty(), "the baseline has no attention");
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void forecastOnTheFirstFullWindowThenEveryNthSample() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        AgentConfig cfg = config(Map.of("dwcp.degradation.every", "5", "dwcp.degradation.stream-every", "4",
+                "dwcp.degradation.slo-latency-ms", "100"));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Pipeline p = new Pipeline(cfg, ModelSet.baselines(), events::add, registry);
+        p.start();
+        try {
+            for (int t = 0; t < 100; t++) {
+                p.offer(sample(t, 1000));
+            }
+            // Full windows end at samples 59..99; forecast at 59, 64, ..., 99 (9), streamed at the first and
+            // then every 4th forecast: samples 59, 79, 99.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (degradation(events).size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            List<DegradationForecast> d = degradation(events);
+            assertEquals(List.of(59L, 79L, 99L), d.stream()
+                    .map(e -> (java.time.Instant.parse(e.sample_timestamp()).toEpochMilli() - 1_700_000_000_000L) / 1000)
+                    .toList(), d.toString());
+            assertEquals(9, registry.get("dwcp.predictions").tag("model", "degradation").counter().count(), 0);
         } finally {
             p.close();
         }

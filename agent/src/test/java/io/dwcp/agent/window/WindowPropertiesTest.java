@@ -33,6 +33,7 @@ class WindowPropertiesTest {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         WindowStore store = new WindowStore("p", capacity, 2, maxKeys, idle, reg);
         Map<String, ArrayDeque<Float>> model = new HashMap<>();
+        Map<String, Long> addedSinceCreated = new HashMap<>(); // what RingWindow.added() must say
         List<String> evicted = new ArrayList<>();
         store.onEvict(evicted::add);
         long now = 0;
@@ -41,8 +42,10 @@ class WindowPropertiesTest {
             RingWindow w = store.add(s.key(), new float[] {s.value(), -s.value()}, now, now);
             for (String k : evicted) {
                 model.remove(k);
+                addedSinceCreated.remove(k);
             }
             evicted.clear();
+            check(w.added() == addedSinceCreated.merge(s.key(), 1L, Long::sum), "added " + w.added());
             ArrayDeque<Float> q = model.computeIfAbsent(s.key(), k -> new ArrayDeque<>());
             q.addLast(s.value());
             if (q.size() > capacity) {
@@ -60,6 +63,7 @@ class WindowPropertiesTest {
                 store.evictIdle(now);
                 for (String k : evicted) {
                     model.remove(k);
+                    addedSinceCreated.remove(k);
                 }
                 evicted.clear();
             }
