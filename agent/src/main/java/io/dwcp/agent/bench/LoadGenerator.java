@@ -210,6 +210,7 @@ public final class LoadGenerator {
             double rss = rssMb(agent.pid(), "VmRSS:");
             double rssAnon = rssMb(agent.pid(), "RssAnon:");
             String metrics = scrape(httpPort);
+            printModels(metrics);
             ch.close();
             long n = events.get();
             return new Row(rate, batch, s.delayMicros, sent - sentMeasured, h.getTotalCount(),
@@ -280,6 +281,21 @@ public final class LoadGenerator {
                 .filter(e -> e.getValue() > 0)
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
                 .forEach(e -> System.out.printf(Locale.ROOT, "  %-28s %.3f%n", e.getKey(), e.getValue() / (double) wallNanos));
+    }
+
+    /** Per model: batches run, inputs per batch and model time per batch over the whole run (warm-up included). */
+    static void printModels(String metrics) {
+        StringBuilder b = new StringBuilder("model calls (whole run):");
+        for (String m : List.of("bandwidth", "degradation", "compression", "reliability", "latency")) {
+            double batches = sum(metrics, "dwcp_batcher_compute_seconds_count{model=\"" + m + "\"");
+            if (batches > 0) {
+                b.append(String.format(Locale.ROOT, " %s %.0f batches × %.1f inputs, %.3f ms/batch;", m, batches,
+                        ratio(metrics, "dwcp_batcher_batch_size_sum{model=\"" + m + "\"", "dwcp_batcher_batch_size_count{model=\"" + m + "\""),
+                        1000 * ratio(metrics, "dwcp_batcher_compute_seconds_sum{model=\"" + m + "\"",
+                                "dwcp_batcher_compute_seconds_count{model=\"" + m + "\"")));
+            }
+        }
+        System.out.println(b);
     }
 
     /** The value of a string field {@code "name":"value"} in one event line. */

@@ -94,6 +94,10 @@ public final class CompressionSelector implements AutoCloseable {
         return model.run(List.of(new TfModel.Input("x", x, new long[] {ctx.length, f})), List.of("probs")).get(0);
     }
 
+    TfModel tfModel() {
+        return model;
+    }
+
     @Override
     public void close() {
         model.close();

@@ -100,6 +100,10 @@ public final class DegradationForecaster implements AutoCloseable {
         return r;
     }
 
+    TfModel tfModel() {
+        return model;
+    }
+
     @Override
     public void close() {
         model.close();

@@ -127,6 +127,10 @@ public final class LatencyDetector implements AutoCloseable {
         return e;
     }
 
+    TfModel tfModel() {
+        return model;
+    }
+
     @Override
     public void close() {
         model.close();

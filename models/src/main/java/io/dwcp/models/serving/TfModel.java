@@ -27,6 +27,7 @@ public final class TfModel implements AutoCloseable {
     private final Map<String, String> outputOps = new LinkedHashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
+    private final ConfigProto config;
 
     // Session settings for models built inside withConfig(): lets the agent choose threads and device
     // (e.g. a CPU twin of a GPU model) without every serving class growing a ConfigProto constructor.
@@ -61,11 +62,14 @@ public final class TfModel implements AutoCloseable {
      * On a 2-core host shared with the agent's I/O loop, 1 is a sensible value (see DESIGN.md, Threads).
      */
     public TfModel(Path dir, int intraOpThreads) {
-        this(dir, intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : null);
+        // 0 must still honour withConfig: the serving classes' one-argument constructors pass 0, and the agent
+        // builds them inside withConfig to set its thread counts and to keep a GPU model's CPU twin off the GPU.
+        this(dir, intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : CONSTRUCTION.get());
     }
 
     /** Loads with explicit session settings; null = TensorFlow's defaults. */
     public TfModel(Path dir, ConfigProto config) {
+        this.config = config;
         SavedModelBundle.Loader loader = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG);
         if (config != null) {
             loader = loader.withConfigProto(config);
@@ -75,6 +79,11 @@ public final class TfModel implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("SavedModel at " + dir + " has no serving_default"));
         sig.getInputs().forEach((k, v) -> inputOps.put(k, v.name));
         sig.getOutputs().forEach((k, v) -> outputOps.put(k, v.name));
+    }
+
+    /** The session settings this model was loaded with (null = TensorFlow's defaults). */
+    ConfigProto config() {
+        return config;
     }
 
     /** A named float input: flat row-major data and its full shape (batch first). */
