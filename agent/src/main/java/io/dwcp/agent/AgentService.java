@@ -19,6 +19,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.env.Environment;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -55,6 +57,7 @@ public final class AgentService {
     // Held here because Micrometer keeps only a weak reference to a function counter's object: a local
     // was collected at the first GC and the counter froze at 0 while the kernel was dropping datagrams.
     private final KernelUdpDrops kernelDrops;
+    private final StatusLine statusLine;
 
     public AgentService(Environment env, MeterRegistry registry) {
         this.config = AgentConfig.from(k -> env.getProperty(k, String.class));
@@ -137,11 +140,22 @@ public final class AgentService {
         if (demo != null) {
             demo.start();
         }
-        LOG.info("dwcp-agent ready: UDP {} → socket {}", udpAddress, config.socket().path());
-        // systemd Type=notify (issue 6): READY=1 now that the listeners are bound, then STATUS= and a
-        // health-gated WATCHDOG=1. A no-op when NOTIFY_SOCKET is unset.
+        LOG.info("dwcp-agent listening: UDP {} → socket {}", udpAddress, config.socket().path());
         this.systemd = SdNotify.fromEnvironment();
-        systemd.ready(new StatusLine(registry, pipeline::models, socket::clients), this::healthy);
+        this.statusLine = new StatusLine(registry, pipeline::models, socket::clients);
+    }
+
+    /**
+     * systemd Type=notify (issue 6): READY=1 once the management HTTP server is bound too, then STATUS= and a
+     * health-gated WATCHDOG=1 (a no-op when NOTIFY_SOCKET is unset). This bean is built before Micronaut binds
+     * its HTTP port, so READY=1 sent from the constructor told systemd "started" for an agent that then exited
+     * 2 because the port was taken.
+     */
+    @EventListener
+    void onServerStarted(ServerStartupEvent event) {
+        LOG.info("dwcp-agent ready: UDP {} → socket {}, management http://{}:{}", udpAddress, config.socket().path(),
+                event.getSource().getHost(), event.getSource().getPort());
+        systemd.ready(statusLine, this::healthy);
     }
 
     /**

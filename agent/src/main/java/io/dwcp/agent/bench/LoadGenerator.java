@@ -34,7 +34,10 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * java -cp agent/target/dwcp-agent.jar io.dwcp.agent.bench.LoadGenerator \
  *     --rates 1000,20000,100000 --batches 1,64 --links 1000 --seconds 10 [--repeat 2] [--threads]
+ * java -cp agent/target/dwcp-agent.jar io.dwcp.agent.bench.LoadGenerator --ingest --rates 0,100000 --repeat 2
  * </pre>
+ * {@code --ingest} adds a table of UDP figures (offered, read by the agent, kernel drops, accounting);
+ * rate {@code 0} sends as fast as this one sender thread can.
  * With {@code --repeat N} each setting runs N times (a fresh agent each time) and a last table gives the
  * median and the spread (± half the range, in % of the median) of each figure.
  * Prints one table row per (rate, batch setting). Bounded: every run stops by itself after its duration.
@@ -42,12 +45,13 @@ import org.HdrHistogram.Histogram;
 public final class LoadGenerator {
 
     record Settings(List<Integer> rates, List<Integer> batches, int links, int seconds, int warmupSeconds,
-                    long delayMicros, String jar, List<String> jvmArgs, List<String> extraArgs, boolean threads, int repeat) {}
+                    long delayMicros, String jar, List<String> jvmArgs, List<String> extraArgs, boolean threads, int repeat,
+                    boolean ingest) {}
 
     record Row(int rate, int batch, long delayMicros, long sent, long events, double eventsPerSec, double p50, double p99,
                double p999, double max, double cpuCores, double rssMb, double udpRejected, double kernelDrops,
                double predictionsLost, double meanBatch, double computeMsPerBatch, double rssAnonMb, long sentTotal,
-               double udpReceived) {
+               double udpReceived, double sentPerSec, double readPerSec, double udpThreadCores) {
         /** Agent CPU time per delivered event, the figure that does not depend on how busy the machine was. */
         double cpuMicrosPerEvent() {
             return eventsPerSec > 0 ? cpuCores * 1e6 / eventsPerSec : Double.NaN;
@@ -70,6 +74,25 @@ public final class LoadGenerator {
         if (s.repeat > 1) {
             summary(rows);
         }
+        if (s.ingest) {
+            ingestTable(rows);
+        }
+    }
+
+    /**
+     * Ingest figures: what the sender offered, what the agent's UDP loop read, what the kernel dropped for
+     * want of receive buffer, and the check that nothing else vanished (sent = read + kernel drops).
+     */
+    static void ingestTable(List<Row> rows) {
+        System.out.println();
+        System.out.println("| target/s | sent/s (measured) | read by agent/s | sent (whole run) | read | kernel drops | sent − read − kernel drops | rejected (queue_full etc.) | UDP thread (cores) | agent CPU (cores) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %d | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f |%n",
+                    r.rate <= 0 ? "max" : Integer.toString(r.rate), r.sentPerSec, r.readPerSec, r.sentTotal, r.udpReceived,
+                    r.kernelDrops, r.sentTotal - r.udpReceived - r.kernelDrops, r.udpRejected, r.udpThreadCores, r.cpuCores);
+        }
+        System.out.flush();
     }
 
     /** Per (rate, batch): the median of the repeated runs and their spread, (max - min) / median. */
@@ -137,7 +160,8 @@ public final class LoadGenerator {
             Thread.sleep(300);
             long base = (System.currentTimeMillis() / 1000 - 3600) * 1000; // an hour ago: never "future"
             long[][] sendNanos = new long[s.links][];
-            int perLink = (int) Math.ceil((double) rate * (s.seconds + s.warmupSeconds) / s.links) + 2;
+            boolean unpaced = rate <= 0; // --rates 0: as fast as this sender goes (ingest saturation)
+            int perLink = (int) Math.ceil((double) (unpaced ? 500_000 : rate) * (s.seconds + s.warmupSeconds) / s.links) + 2;
             for (int l = 0; l < s.links; l++) {
                 sendNanos[l] = new long[perLink];
             }
@@ -157,6 +181,7 @@ public final class LoadGenerator {
             long wall0 = 0;
             long sent = 0;
             long sentMeasured = 0;
+            double read0 = 0;
             try (DatagramChannel udp = DatagramChannel.open()) {
                 udp.connect(new InetSocketAddress("127.0.0.1", udpPort));
                 long start = System.nanoTime();
@@ -174,10 +199,11 @@ public final class LoadGenerator {
                         measuring = true;
                         cpu0 = cpuNanos(agent.pid());
                         threads0 = threadCpu(agent.pid());
+                        read0 = sum(scrape(httpPort), "dwcp_ingest_datagrams_total");
                         wall0 = System.nanoTime();
                         sentMeasured = sent;
                     }
-                    owed += perSlice;
+                    owed += unpaced ? 256 : perSlice;
                     while (owed >= 1) {
                         owed -= 1;
                         int q = seq[link];
@@ -194,6 +220,9 @@ public final class LoadGenerator {
                         }
                         link = (link + 1) % s.links;
                     }
+                    if (unpaced) {
+                        continue;
+                    }
                     next += periodNanos;
                     long wait = next - System.nanoTime();
                     if (wait > 0) {
@@ -201,8 +230,11 @@ public final class LoadGenerator {
                     }
                 }
             }
+            long sendWall = System.nanoTime() - wall0;
             Thread.sleep(1000); // let the tail arrive
             long wall = System.nanoTime() - wall0;
+            java.util.Map<String, Long> threads1 = threadCpu(agent.pid());
+            double udpCores = (threads1.getOrDefault("dwcp-udp-N-N", 0L) - threads0.getOrDefault("dwcp-udp-N-N", 0L)) / (double) wall;
             if (s.threads) {
                 printThreads(agent.pid(), threads0, wall);
             }
@@ -221,7 +253,8 @@ public final class LoadGenerator {
                     ratio(metrics, "dwcp_batcher_batch_size_sum{model=\"bandwidth\"", "dwcp_batcher_batch_size_count{model=\"bandwidth\""),
                     1000 * ratio(metrics, "dwcp_batcher_compute_seconds_sum{model=\"bandwidth\"",
                             "dwcp_batcher_compute_seconds_count{model=\"bandwidth\""),
-                    rssAnon, sent, sum(metrics, "dwcp_ingest_datagrams_total"));
+                    rssAnon, sent, sum(metrics, "dwcp_ingest_datagrams_total"), (sent - sentMeasured) / (sendWall / 1e9),
+                    (sum(metrics, "dwcp_ingest_datagrams_total") - read0) / (wall / 1e9), udpCores);
         } finally {
             agent.destroy();
             if (!agent.waitFor(10, TimeUnit.SECONDS)) {
@@ -384,6 +417,7 @@ public final class LoadGenerator {
         List<String> jvm = new ArrayList<>();
         boolean threads = false;
         int repeat = 1;
+        boolean ingest = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -397,12 +431,13 @@ public final class LoadGenerator {
                 case "--jvm" -> jvm.add(args[++i]);
                 case "--threads" -> threads = true;
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "--ingest" -> ingest = true;
                 default -> {
                     if (a.startsWith("--dwcp.")) {
                         extra.add(a);
                     } else {
                         throw new IllegalArgumentException("unknown option " + a
-                                + " (--rates, --batches, --links, --seconds, --warmup, --delay-us, --jar, --jvm OPTION (repeatable), --threads, --repeat N, --dwcp.key=value)");
+                                + " (--rates (0 = unpaced), --batches, --links, --seconds, --warmup, --delay-us, --jar, --jvm OPTION (repeatable), --threads, --repeat N, --ingest, --dwcp.key=value)");
                     }
                 }
             }
@@ -410,7 +445,7 @@ public final class LoadGenerator {
         if (jvm.isEmpty()) {
             jvm.add("-Xmx512m");
         }
-        return new Settings(rates, batches, links, seconds, warmup, delay, jar, jvm, extra, threads, Math.max(1, repeat));
+        return new Settings(rates, batches, links, seconds, warmup, delay, jar, jvm, extra, threads, Math.max(1, repeat), ingest);
     }
 
     private static List<Integer> ints(String csv) {

@@ -73,11 +73,7 @@ class StartupFailureTest {
     void managementPortInUseExitsNonZeroNamingThePort() throws Exception {
         Path dir = Files.createTempDirectory("dwcp-start");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "io.dwcp.agent.Application", "run",
-                    "--micronaut.server.host=127.0.0.1", "--micronaut.server.port=" + taken.getLocalPort(),
-                    "--dwcp.ingest.port=0", "--dwcp.inference.device=cpu", "--dwcp.socket.path=" + dir.resolve("a.sock"))
-                    .redirectErrorStream(true).start();
+            Process p = agentProcess(dir, taken.getLocalPort()).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(2, p.exitValue(), out);
@@ -85,7 +81,50 @@ class StartupFailureTest {
             assertTrue(line.contains("cannot start the management HTTP server on 127.0.0.1:" + taken.getLocalPort()
                     + " (micronaut.server.port): Address already in use"), line);
             assertTrue(!Files.exists(dir.resolve("a.sock")), "socket file removed on the failed start");
+            // systemd must never hear READY=1 from a start that fails (it did, before the HTTP bind moved first).
+            assertTrue(!out.contains("READY=1"), out);
         }
+    }
+
+    /** READY=1 (logged by SdNotify) comes only once /health answers: systemd may route to us at once. */
+    @Test
+    void readyIsSentOnlyOnceTheManagementPortAnswers() throws Exception {
+        Path dir = Files.createTempDirectory("dwcp-start");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Process p = agentProcess(dir, port).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            StringBuilder seen = new StringBuilder();
+            for (String l; (l = out.readLine()) != null; ) {
+                seen.append(l).append('\n');
+                if (l.contains("READY=1")) {
+                    var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode(), r.body());
+                    return;
+                }
+            }
+            throw new AssertionError("agent exited without READY=1:\n" + seen);
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The real entry point in its own JVM, with NOTIFY_SOCKET set (to a path nobody listens on). */
+    private static ProcessBuilder agentProcess(Path dir, int httpPort) {
+        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.dwcp.agent.Application", "run",
+                "--micronaut.server.host=127.0.0.1", "--micronaut.server.port=" + httpPort,
+                "--dwcp.ingest.port=0", "--dwcp.inference.device=cpu", "--dwcp.socket.path=" + dir.resolve("a.sock"))
+                .redirectErrorStream(true);
+        b.environment().put("NOTIFY_SOCKET", dir.resolve("notify").toString());
+        b.environment().remove("WATCHDOG_USEC");
+        return b;
     }
 
     @Test
