@@ -8,12 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.models.data.DegradationSeries.Slo;
 import io.dwcp.models.nets.DegradationNet;
+import io.dwcp.models.tf.Params;
+import io.dwcp.models.tf.SavedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /** The fused serving graph must give the SavedModel's forecasts for the shipped degradation model. */
 class FusedDegradationGraphTest {
@@ -88,6 +95,34 @@ class FusedDegradationGraphTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Layer count and sizes come from the weights: a two-layer network of other widths (random Glorot weights,
+     * exported like a trained one) is rebuilt and passes the same check.
+     */
+    @Test
+    void twoLayerNetworkOfOtherSizesMatches(@TempDir Path dir) throws Exception {
+        DegradationNet.Shape shape = new DegradationNet.Shape(8, 2, 6, 12, 5);
+        SavedModels.Forward serving = (tf, p, in) -> DegradationNet.serving(tf, p, in, shape);
+        Map<String, float[]> weights;
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            Params p = new Params(tf, 99);
+            serving.build(tf, p, Map.of("x", tf.placeholder(TFloat32.class)));
+            try (Session s = new Session(g)) {
+                s.initialize();
+                weights = p.snapshot(s);
+            }
+        }
+        Path sm = dir.resolve("saved_model");
+        SavedModels.export(sm, serving, weights, Map.of("x", new long[] {W, F}));
+        try (TfModel saved = new TfModel(sm, 1);
+             FusedDegradationGraph fused = new FusedDegradationGraph(sm, shape.horizon(), null)) {
+            assertEquals(2, fused.layers());
+            assertEquals(8, fused.hidden());
+            assertTrue(fused.verifiedAgainst(saved) <= FusedDegradationGraph.TOLERANCE);
         }
     }
 
