@@ -131,8 +131,10 @@ public final class TensorFlowBackend implements InferenceBackend {
                 notes, failed);
         Predictor<io.dwcp.agent.predict.DegradationInput, io.dwcp.agent.predict.DegradationVerdict> deg = one("degradation",
                 modelsDir, base.degradation(),
-                a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Degradation(new DegradationForecaster(a))),
-                a -> TfModel.withConfig(session(false), () -> new TfAdapters.Degradation(new DegradationForecaster(a))),
+                a -> TfModel.withConfig(session(gpu),
+                        () -> new TfAdapters.Degradation(new DegradationForecaster(a, config.fusedLstm()))),
+                a -> TfModel.withConfig(session(false),
+                        () -> new TfAdapters.Degradation(new DegradationForecaster(a, config.fusedLstm()))),
                 notes, failed);
         return new Loaded(new ModelSet(bw, cs, rel, lat, deg), notes, failed);
     }
@@ -157,7 +159,8 @@ public final class TensorFlowBackend implements InferenceBackend {
             p.smoke();
             String where = dir.map(Path::toString).orElse("embedded default");
             notes.add(name + ": " + p.name() + "/" + p.version() + " from " + where
-                    + (p instanceof TfAdapters.Bandwidth bw ? ", graph " + bw.engine() : ""));
+                    + (p instanceof TfAdapters.Bandwidth bw ? ", graph " + bw.engine()
+                    : p instanceof TfAdapters.Degradation dg ? ", graph " + dg.engine() : ""));
             if (gpu && cpuTwin != null) {
                 TfAdapters.Smokable<I, O> twin = cpuTwin.apply(a);
                 return new FallbackPredictor<>(name, p, twin, config.gpuRetryInitial(), config.gpuRetryMax(), registry,

@@ -294,6 +294,8 @@ final class TfAdapters {
         }
 
         @Override public String name() { return "bilstm-attention"; }
+        /** Which TensorFlow graph serves (fused LSTM or the SavedModel's own), for the start-up log. */
+        String engine() { return m.engine(); }
         @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
 

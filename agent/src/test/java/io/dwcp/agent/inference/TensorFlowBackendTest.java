@@ -49,6 +49,9 @@ class TensorFlowBackendTest {
     void embeddedDegradationForecasterWarnsOnARampNotOnASteadyLink() {
         InferenceBackend.Loaded l = cpu.load(null);
         assertFalse(l.failed().contains("degradation"), String.join("\n", l.notes()));
+        // dwcp.inference.fused-lstm defaults to true: the rewrite passed its load-time check and serves.
+        assertTrue(l.notes().stream().anyMatch(n -> n.startsWith("degradation: ") && n.contains(", graph fused-lstm")),
+                String.join("\n", l.notes()));
         try (ModelSet m = l.models()) {
             assertEquals("bilstm-attention", m.degradation().name());
             io.dwcp.models.data.DegradationSeries.Slo slo = new io.dwcp.models.data.DegradationSeries.Slo(100, 300, 0.02);
@@ -77,6 +80,19 @@ class TensorFlowBackendTest {
             }
             assertEquals(1.0, sum, 1e-4);
             assertTrue(v.get(1).confidence() >= 0.5 && v.get(1).confidence() <= 1);
+        }
+    }
+
+    @Test
+    void fusedLstmOffServesBothLstmModelsFromTheSavedModel() {
+        AgentConfig cfg = AgentConfig.from(k -> Optional.ofNullable(Map.of("dwcp.inference.fused-lstm", "false").get(k)));
+        InferenceBackend.Loaded l = new TensorFlowBackend(false, cfg, new SimpleMeterRegistry()).load(null);
+        try (ModelSet m = l.models()) {
+            assertEquals(java.util.Set.of(), l.failed(), String.join("\n", l.notes()));
+            for (String model : List.of("bandwidth: ", "degradation: ")) {
+                assertTrue(l.notes().stream().anyMatch(n -> n.startsWith(model) && n.endsWith(", graph savedmodel")),
+                        String.join("\n", l.notes()));
+            }
         }
     }
 

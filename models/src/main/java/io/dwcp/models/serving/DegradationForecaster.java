@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class DegradationForecaster implements AutoCloseable {
     private final TfModel model;
+    private final FusedDegradationGraph fused; // null: the SavedModel graph serves
+    private final String engine;
     private final ModelMetadata metadata;
     private final double threshold;
     private final int horizon;
@@ -28,18 +30,58 @@ public final class DegradationForecaster implements AutoCloseable {
     public record Forecast(double probability, boolean degrading, double[] latencyMs, double[] throughputMbps,
                            double[] errorRate, double[] attention) {}
 
+    /** Serves through the SavedModel's own graph, with the {@link TfModel#withConfig} session settings if any. */
     public DegradationForecaster(ModelArtifact artifact) {
         this(artifact, 0);
     }
 
+    /** As {@link #DegradationForecaster(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = the
+     * {@link TfModel#withConfig} settings, else TensorFlow's defaults). */
     public DegradationForecaster(ModelArtifact artifact, int intraOpThreads) {
+        // 0 must still honour TfModel.withConfig (the agent's thread counts, a GPU model's CPU twin).
+        this(artifact, intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : TfModel.constructionConfig(),
+                false);
+    }
+
+    /**
+     * With {@code fused}, serves through {@link FusedDegradationGraph} (the same weights with one fused LSTM op
+     * per direction), after proving on check inputs that it computes what the SavedModel computes; if the
+     * rewrite cannot be built or differs, the SavedModel graph serves and {@link #engine()} says why.
+     */
+    public DegradationForecaster(ModelArtifact artifact, boolean fused) {
+        this(artifact, TfModel.constructionConfig(), fused);
+    }
+
+    private DegradationForecaster(ModelArtifact artifact, org.tensorflow.proto.ConfigProto config, boolean fused) {
         this.metadata = artifact.metadata();
         if (!metadata.name().equals(Schemas.DEGRADATION.model())) {
             throw new IllegalArgumentException("not a degradation model: " + metadata.name());
         }
         this.threshold = metadata.threshold("degradation");
         this.horizon = ((Number) metadata.params().get("horizon")).intValue();
-        this.model = new TfModel(artifact.modelPath(), intraOpThreads);
+        this.model = new TfModel(artifact.modelPath(), config);
+        FusedDegradationGraph g = null;
+        String how = "savedmodel";
+        if (fused) {
+            try {
+                g = new FusedDegradationGraph(artifact.modelPath(), horizon, config);
+                double diff = g.verifiedAgainst(model);
+                how = String.format(java.util.Locale.ROOT, "fused-lstm (max diff vs SavedModel %.1e)", diff);
+            } catch (RuntimeException e) {
+                if (g != null) {
+                    g.close();
+                    g = null;
+                }
+                how = "savedmodel (fused graph refused: " + e.getMessage() + ")";
+            }
+        }
+        this.fused = g;
+        this.engine = how;
+    }
+
+    /** Which graph serves: {@code savedmodel} or {@code fused-lstm ...}, with the reason a rewrite was refused. */
+    public String engine() {
+        return engine;
     }
 
     public static DegradationForecaster loadDefault() throws IOException {
@@ -81,9 +123,19 @@ public final class DegradationForecaster implements AutoCloseable {
             DegradationFeatures.transformWindow(windows[i], slos[i].latencyMs(), slos[i].throughputMbps(),
                     slos[i].errorRate(), x, i * w * f);
         }
-        List<float[]> out = model.run(List.of(new TfModel.Input("x", x, new long[] {b, w, f})),
-                List.of("y", "prob", "attention"));
-        float[] y = out.get(0), p = out.get(1), a = out.get(2);
+        float[] y, p, a;
+        if (fused != null) {
+            FusedDegradationGraph.Outputs out = fused.run(x, b);
+            y = out.y();
+            p = out.prob();
+            a = out.attention();
+        } else {
+            List<float[]> out = model.run(List.of(new TfModel.Input("x", x, new long[] {b, w, f})),
+                    List.of("y", "prob", "attention"));
+            y = out.get(0);
+            p = out.get(1);
+            a = out.get(2);
+        }
         Forecast[] r = new Forecast[b];
         for (int i = 0; i < b; i++) {
             double[][] raw = new double[k][horizon];
@@ -104,8 +156,16 @@ public final class DegradationForecaster implements AutoCloseable {
         return model;
     }
 
+    /** The fused graph serving, or null when the SavedModel's own graph serves. */
+    FusedDegradationGraph fusedGraph() {
+        return fused;
+    }
+
     @Override
     public void close() {
+        if (fused != null) {
+            fused.close();
+        }
         model.close();
     }
 }

@@ -51,6 +51,13 @@ class DegradationTrainerTest {
             assertTrue(o.probability() >= 0 && o.probability() <= 1);
             assertThrows(IllegalArgumentException.class, () -> f.predict(new float[][][] {new float[59][6]}, s));
         }
+        // The fused serving graph rebuilds these freshly trained weights and passes its load-time check too.
+        try (DegradationForecaster f = new DegradationForecaster(a, true)) {
+            assertTrue(f.engine().startsWith("fused-lstm"), f.engine());
+            DegradationForecaster.Forecast o = f.predict(in, s)[0];
+            assertEquals(((Number) smoke.get("probability")).doubleValue(), o.probability(), 1e-4);
+            assertArrayEquals(doubles(smoke.get("attention")), o.attention(), 1e-4);
+        }
         for (String file : List.of("report.md", "report.json", "loss_curves.png", "mape_by_horizon.png", "example_forecast.png", "files.txt")) {
             assertTrue(Files.exists(r.artifactDir().resolve(file)), file);
         }
