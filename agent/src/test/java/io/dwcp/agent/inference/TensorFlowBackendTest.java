@@ -80,6 +80,14 @@ class TensorFlowBackendTest {
             }
             assertEquals(1.0, sum, 1e-4);
             assertTrue(v.get(1).confidence() >= 0.5 && v.get(1).confidence() <= 1);
+            // Against the agent's default throughput floor (10 Mbit/s, 80x below this link) the headroom is clamped
+            // to the model's training range; unclamped it blinded the model (p = 0.0024 for a ramp through the SLO).
+            io.dwcp.models.data.DegradationSeries.Slo lowFloor = new io.dwcp.models.data.DegradationSeries.Slo(100, 10, 0.02);
+            List<io.dwcp.agent.predict.DegradationVerdict> d = m.degradation().predictBatch(List.of(
+                    new io.dwcp.agent.predict.DegradationInput(steady, lowFloor),
+                    new io.dwcp.agent.predict.DegradationInput(ramp, lowFloor)));
+            assertFalse(d.get(0).degrading(), "steady link, 10 Mbit/s floor: p=" + d.get(0).probability());
+            assertTrue(d.get(1).degrading(), "ramp, 10 Mbit/s floor: p=" + d.get(1).probability());
         }
     }
 
