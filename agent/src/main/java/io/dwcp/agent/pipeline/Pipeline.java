@@ -465,7 +465,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             return null;
         }
         String peer = m.perLink() && p.path("peer_id").isTextual() ? p.get("peer_id").asText() : null;
-        RingWindow w = store.get(peer == null ? n.asText() : n.asText() + "->" + peer);
+        RingWindow w = store.get(MetricRecord.key(n.asText(), peer));
         long ts = w == null || w.lastTimestampMillis() == Long.MIN_VALUE ? System.currentTimeMillis() : w.lastTimestampMillis();
         return new MetricRecord(m, n.asText(), peer, ts, new double[0]);
     }
@@ -491,7 +491,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
             return l.is_anomaly();
         }
         if (e instanceof DegradationForecast d && d.node_id() != null) {
-            return streamDegradation(d.node_id() + "->" + d.peer_id(), d.is_degrading());
+            return streamDegradation(MetricRecord.key(d.node_id(), d.peer_id()), d.is_degrading());
         }
         return true;
     }
@@ -677,7 +677,7 @@ public final class Pipeline implements RecordQueue, AutoCloseable {
         if (peer == null || !peer.isTextual()) {
             throw new IllegalArgumentException("params.peer_id (string) is required with node_id");
         }
-        return n.asText() + "->" + peer.asText();
+        return MetricRecord.key(n.asText(), peer.asText());
     }
 
     public boolean isRunning() {

@@ -4,6 +4,7 @@ import io.dwcp.agent.event.BandwidthPrediction;
 import io.dwcp.agent.event.CompressionChoice;
 import io.dwcp.agent.event.EventSink;
 import io.dwcp.agent.event.TransferRecommendation;
+import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.predict.BandwidthForecast;
 import io.dwcp.agent.predict.TransferAdvisor;
 import io.micrometer.core.instrument.Counter;
@@ -51,7 +52,7 @@ final class TransferRecommender {
     }
 
     static String key(String node, String peer) {
-        return node + "->" + peer;
+        return MetricRecord.key(node, peer);
     }
 
     void onPrediction(BandwidthForecast f, BandwidthPrediction p) {

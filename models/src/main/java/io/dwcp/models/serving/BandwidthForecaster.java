@@ -61,7 +61,7 @@ public final class BandwidthForecaster implements AutoCloseable {
         String how = "savedmodel";
         if (fused) {
             try {
-                g = new FusedForecasterGraph(artifact.modelPath(), deltaScale(metadata), config);
+                g = new FusedForecasterGraph(model, deltaScale(metadata), config);
                 double diff = g.verifiedAgainst(model);
                 how = String.format(java.util.Locale.ROOT, "fused-lstm (max diff vs SavedModel %.1e)", diff);
             } catch (RuntimeException e) {

@@ -64,7 +64,7 @@ public final class DegradationForecaster implements AutoCloseable {
         String how = "savedmodel";
         if (fused) {
             try {
-                g = new FusedDegradationGraph(artifact.modelPath(), horizon, config);
+                g = new FusedDegradationGraph(model, horizon, config);
                 double diff = g.verifiedAgainst(model);
                 how = String.format(java.util.Locale.ROOT, "fused-lstm (max diff vs SavedModel %.1e)", diff);
             } catch (RuntimeException e) {

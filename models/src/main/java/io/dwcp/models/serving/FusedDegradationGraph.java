@@ -5,7 +5,6 @@ import io.dwcp.models.tf.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
@@ -16,7 +15,6 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -59,7 +57,7 @@ final class FusedDegradationGraph implements AutoCloseable {
     /** The three outputs of {@link DegradationNet#serving}, flat: y [batch][horizon][3], prob [batch], attention [batch][60]. */
     record Outputs(float[] y, float[] prob, float[] attention) {}
 
-    FusedDegradationGraph(Path savedModel, int horizon, ConfigProto config) {
+    FusedDegradationGraph(TfModel savedModel, int horizon, ConfigProto config) {
         this(savedModel, horizon, config, GATES);
     }
 
@@ -67,30 +65,25 @@ final class FusedDegradationGraph implements AutoCloseable {
      * {@code gates}: the trained variables to place in BlockLSTM's i, f, g, o blocks; anything but
      * {@link #GATES} builds a wrong graph, which tests use to see {@link #verifiedAgainst} refuse it.
      */
-    FusedDegradationGraph(Path savedModel, int horizon, ConfigProto config, String[] gates) {
+    FusedDegradationGraph(TfModel savedModel, int horizon, ConfigProto config, String[] gates) {
         this.config = config;
         this.horizon = horizon;
         List<float[][]> fwW = new ArrayList<>(), bwW = new ArrayList<>(); // per layer: {weights, bias}
         float[] attW, attB, attV, d1w, d1b, regW, regB, clsW, clsB;
-        int h;
-        try (SavedModelBundle bundle = SavedModelBundle.load(savedModel.toString(), SavedModelBundle.DEFAULT_TAG)) {
-            h = variable(bundle, "l0_fw_bi").length;
-            int width = F;
-            for (int l = 0; bundle.graph().operation("l" + l + "_fw_wxi") != null; l++) {
-                fwW.add(lstm(bundle, "l" + l + "_fw", width, h, gates));
-                bwW.add(lstm(bundle, "l" + l + "_bw", width, h, gates));
-                width = 2 * h;
-            }
-            attW = variable(bundle, "att_w");
-            attB = variable(bundle, "att_b");
-            attV = variable(bundle, "att_v");
-            d1w = variable(bundle, "d1_w");
-            d1b = variable(bundle, "d1_b");
-            regW = variable(bundle, "reg_w");
-            regB = variable(bundle, "reg_b");
-            clsW = variable(bundle, "cls_w");
-            clsB = variable(bundle, "cls_b");
+        int h = variable(savedModel, "l0_fw_bi").length;
+        for (int l = 0, in = F; savedModel.variable("l" + l + "_fw_wxi") != null; l++, in = 2 * h) {
+            fwW.add(lstm(savedModel, "l" + l + "_fw", in, h, gates));
+            bwW.add(lstm(savedModel, "l" + l + "_bw", in, h, gates));
         }
+        attW = variable(savedModel, "att_w");
+        attB = variable(savedModel, "att_b");
+        attV = variable(savedModel, "att_v");
+        d1w = variable(savedModel, "d1_w");
+        d1b = variable(savedModel, "d1_b");
+        regW = variable(savedModel, "reg_w");
+        regB = variable(savedModel, "reg_b");
+        clsW = variable(savedModel, "cls_w");
+        clsB = variable(savedModel, "cls_b");
         int units = attB.length, dense = d1b.length, top = 2 * h, zw = top + h + F, out = horizon * K;
         if (attW.length != top * units || attV.length != units || d1w.length != zw * dense
                 || regW.length != dense * out || regB.length != out || clsW.length != dense || clsB.length != 1) {
@@ -145,13 +138,13 @@ final class FusedDegradationGraph implements AutoCloseable {
     }
 
     /** One direction's trained gates as BlockLSTM's {@code [in + hidden, 4 * hidden]} matrix and {@code [4 * hidden]} bias. */
-    private static float[][] lstm(SavedModelBundle bundle, String name, int in, int h, String[] gates) {
+    private static float[][] lstm(TfModel model, String name, int in, int h, String[] gates) {
         float[] w = new float[(in + h) * 4 * h];
         float[] bias = new float[4 * h];
         for (int k = 0; k < 4; k++) {
-            float[] wx = variable(bundle, name + "_wx" + gates[k]);
-            float[] wh = variable(bundle, name + "_wh" + gates[k]);
-            float[] b = variable(bundle, name + "_b" + gates[k]);
+            float[] wx = variable(model, name + "_wx" + gates[k]);
+            float[] wh = variable(model, name + "_wh" + gates[k]);
+            float[] b = variable(model, name + "_b" + gates[k]);
             if (wx.length != in * h || wh.length != h * h || b.length != h) {
                 throw new IllegalArgumentException(name + " weights do not have the shapes of DegradationNet (input " + in
                         + ", hidden " + h + ")");
@@ -184,13 +177,12 @@ final class FusedDegradationGraph implements AutoCloseable {
                 Squeeze.axis(List.of(0L)));
     }
 
-    private static float[] variable(SavedModelBundle bundle, String name) {
-        if (bundle.graph().operation(name) == null) {
+    private static float[] variable(TfModel model, String name) {
+        float[] v = model.variable(name);
+        if (v == null) {
             throw new IllegalArgumentException("degradation SavedModel has no variable " + name);
         }
-        try (Tensor t = bundle.session().runner().fetch(name).run().get(0)) {
-            return Tensors.toArray(t);
-        }
+        return v;
     }
 
     int hidden() {

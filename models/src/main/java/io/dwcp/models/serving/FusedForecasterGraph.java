@@ -5,7 +5,6 @@ import io.dwcp.models.tf.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
@@ -15,7 +14,6 @@ import org.tensorflow.op.nn.BlockLSTM;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -47,22 +45,20 @@ final class FusedForecasterGraph implements AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    FusedForecasterGraph(Path savedModel, float[] deltaScale, ConfigProto config) {
+    FusedForecasterGraph(TfModel savedModel, float[] deltaScale, ConfigProto config) {
         this.deltaScale = deltaScale.clone();
         int in = ForecasterNet.FEATURES + ForecasterNet.TARGETS;
         float[][] wx = new float[4][], wh = new float[4][], b = new float[4][];
         float[] d1w, d1b, d2w, d2b;
-        try (SavedModelBundle bundle = SavedModelBundle.load(savedModel.toString(), SavedModelBundle.DEFAULT_TAG)) {
-            for (int k = 0; k < 4; k++) {
-                wx[k] = variable(bundle, "lstm_wx" + GATES[k]);
-                wh[k] = variable(bundle, "lstm_wh" + GATES[k]);
-                b[k] = variable(bundle, "lstm_b" + GATES[k]);
-            }
-            d1w = variable(bundle, "d1_w");
-            d1b = variable(bundle, "d1_b");
-            d2w = variable(bundle, "d2_w");
-            d2b = variable(bundle, "d2_b");
+        for (int k = 0; k < 4; k++) {
+            wx[k] = variable(savedModel, "lstm_wx" + GATES[k]);
+            wh[k] = variable(savedModel, "lstm_wh" + GATES[k]);
+            b[k] = variable(savedModel, "lstm_b" + GATES[k]);
         }
+        d1w = variable(savedModel, "d1_w");
+        d1b = variable(savedModel, "d1_b");
+        d2w = variable(savedModel, "d2_w");
+        d2b = variable(savedModel, "d2_b");
         int h = b[0].length;
         if (wx[0].length != in * h || wh[0].length != h * h || d1w.length != h * h || d2w.length != h * ForecasterNet.TARGETS) {
             throw new IllegalArgumentException("forecaster weights do not have the shapes of ForecasterNet (hidden " + h + ")");
@@ -99,10 +95,12 @@ final class FusedForecasterGraph implements AutoCloseable {
         session = config == null ? new Session(graph) : new Session(graph, config);
     }
 
-    private static float[] variable(SavedModelBundle bundle, String name) {
-        try (Tensor t = bundle.session().runner().fetch(name).run().get(0)) {
-            return Tensors.toArray(t);
+    private static float[] variable(TfModel model, String name) {
+        float[] v = model.variable(name);
+        if (v == null) {
+            throw new IllegalArgumentException("forecaster SavedModel has no variable " + name);
         }
+        return v;
     }
 
     int hidden() {

@@ -89,6 +89,23 @@ public final class TfModel implements AutoCloseable {
     /** A named float input: flat row-major data and its full shape (batch first). */
     public record Input(String name, float[] data, long[] shape) {}
 
+    /**
+     * A trained variable's value by its op name (the fused serving graphs read their weights this way, from the
+     * model already loaded rather than loading the SavedModel a second time); null when there is no such op.
+     */
+    float[] variable(String name) {
+        lock.readLock().lock();
+        try {
+            if (closed) throw new IllegalStateException("model is closed");
+            if (bundle.graph().operation(name) == null) return null;
+            try (Tensor t = bundle.session().runner().fetch(name).run().get(0)) {
+                return Tensors.toArray(t);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Runs the signature; returns the requested outputs flattened, in {@code outputs} order. */
     public List<float[]> run(List<Input> inputs, List<String> outputs) {
         lock.readLock().lock();

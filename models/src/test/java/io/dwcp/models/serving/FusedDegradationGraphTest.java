@@ -32,7 +32,7 @@ class FusedDegradationGraphTest {
         ModelArtifact a = ModelArtifact.loadDefault("degradation");
         int horizon = ((Number) a.metadata().params().get("horizon")).intValue();
         try (TfModel saved = new TfModel(a.modelPath(), 1);
-             FusedDegradationGraph fused = new FusedDegradationGraph(a.modelPath(), horizon, null)) {
+             FusedDegradationGraph fused = new FusedDegradationGraph(saved, horizon, null)) {
             assertEquals(1, fused.layers());
             assertTrue(fused.verifiedAgainst(saved) <= FusedDegradationGraph.TOLERANCE);
             SplittableRandom r = new SplittableRandom(7);
@@ -119,7 +119,7 @@ class FusedDegradationGraphTest {
         Path sm = dir.resolve("saved_model");
         SavedModels.export(sm, serving, weights, Map.of("x", new long[] {W, F}));
         try (TfModel saved = new TfModel(sm, 1);
-             FusedDegradationGraph fused = new FusedDegradationGraph(sm, shape.horizon(), null)) {
+             FusedDegradationGraph fused = new FusedDegradationGraph(saved, shape.horizon(), null)) {
             assertEquals(2, fused.layers());
             assertEquals(8, fused.hidden());
             assertTrue(fused.verifiedAgainst(saved) <= FusedDegradationGraph.TOLERANCE);
@@ -133,7 +133,7 @@ class FusedDegradationGraphTest {
         int horizon = ((Number) a.metadata().params().get("horizon")).intValue();
         try (TfModel saved = new TfModel(a.modelPath(), 1)) {
             for (String[] gates : new String[][] {{"f", "i", "g", "o"}, {"i", "f", "o", "g"}}) {
-                try (FusedDegradationGraph wrong = new FusedDegradationGraph(a.modelPath(), horizon, null, gates)) {
+                try (FusedDegradationGraph wrong = new FusedDegradationGraph(saved, horizon, null, gates)) {
                     IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrong.verifiedAgainst(saved));
                     assertTrue(e.getMessage().contains("differs from the SavedModel"), e.getMessage());
                 }
