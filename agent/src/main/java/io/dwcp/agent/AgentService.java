@@ -153,6 +153,15 @@ public final class AgentService {
      */
     @EventListener
     void onServerStarted(ServerStartupEvent event) {
+        String host = event.getSource().getHost();
+        try {
+            if (!java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+                LOG.warn("management HTTP listens on non-loopback address {} (dwcp.management.allow-non-loopback=true): "
+                        + "any host that reaches it can read /metrics and /health", host);
+            }
+        } catch (java.net.UnknownHostException e) {
+            LOG.warn("management HTTP host {} does not resolve here: {}", host, e.getMessage());
+        }
         LOG.info("dwcp-agent ready: UDP {} → socket {}, management http://{}:{}", udpAddress, config.socket().path(),
                 event.getSource().getHost(), event.getSource().getPort());
         systemd.ready(statusLine, this::healthy);

@@ -443,7 +443,8 @@ public final class LoadGenerator {
             }
         }
         if (jvm.isEmpty()) {
-            jvm.add("-Xmx512m");
+            // The packaged unit's JVM (systemd/dwcp-agent.service JAVA_OPTS), so RSS and pauses are what a node sees.
+            jvm.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC"));
         }
         return new Settings(rates, batches, links, seconds, warmup, delay, jar, jvm, extra, threads, Math.max(1, repeat), ingest);
     }

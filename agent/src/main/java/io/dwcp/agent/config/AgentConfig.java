@@ -95,7 +95,11 @@ public record AgentConfig(
         Reader r = new Reader(lookup);
         String host = r.string("dwcp.ingest.host", "127.0.0.1");
         boolean allowNonLoopback = r.bool("dwcp.ingest.allow-non-loopback", false);
-        checkLoopback("dwcp.ingest.host", host, allowNonLoopback);
+        checkLoopback("dwcp.ingest.host", host, allowNonLoopback, "dwcp.ingest.allow-non-loopback");
+        // Management HTTP (Micronaut's key): /metrics tells who talks to whom and how fast, so it stays on this host
+        // unless the operator says otherwise, like ingest.
+        checkLoopback("micronaut.server.host", r.string("micronaut.server.host", "127.0.0.1"),
+                r.bool("dwcp.management.allow-non-loopback", false), "dwcp.management.allow-non-loopback");
         Ingest ingest = new Ingest(
                 host,
                 r.intIn("dwcp.ingest.port", 8094, 0, 65535),
@@ -202,7 +206,7 @@ public record AgentConfig(
         return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation);
     }
 
-    private static void checkLoopback(String key, String host, boolean allowed) {
+    private static void checkLoopback(String key, String host, boolean allowed, String allowKey) {
         InetAddress addr;
         try {
             addr = InetAddress.getByName(host);
@@ -211,7 +215,7 @@ public record AgentConfig(
         }
         if (!addr.isLoopbackAddress() && !allowed) {
             throw new ConfigException(key, host,
-                    "not a loopback address; set dwcp.ingest.allow-non-loopback=true to listen beyond this host");
+                    "not a loopback address; set " + allowKey + "=true to listen beyond this host");
         }
     }
 

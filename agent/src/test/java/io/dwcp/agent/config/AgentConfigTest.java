@@ -62,6 +62,12 @@ class AgentConfigTest {
                 error(Map.of("dwcp.ingest.host", "0.0.0.0")));
         assertEquals("0.0.0.0", of(Map.of("dwcp.ingest.host", "0.0.0.0", "dwcp.ingest.allow-non-loopback", "true"))
                 .ingest().host());
+        // Management HTTP likewise; the ingest opt-in does not open it.
+        assertEquals("invalid configuration micronaut.server.host=0.0.0.0: not a loopback address; set "
+                        + "dwcp.management.allow-non-loopback=true to listen beyond this host",
+                error(Map.of("micronaut.server.host", "0.0.0.0", "dwcp.ingest.allow-non-loopback", "true")));
+        of(Map.of("micronaut.server.host", "0.0.0.0", "dwcp.management.allow-non-loopback", "true"));
+        of(Map.of("micronaut.server.host", "::1"));
     }
 
     @Test

@@ -176,10 +176,16 @@ class BurstTest {
             assertEquals(accepted + saturated.get(), warmup + predictions + failed, 0.0,
                     "into the pipeline = warm-up + predictions + counted failures (failed " + failed + ")");
             assertEquals(predictions + failed, predictionEvents.get() + errorEvents.get(), 0.0, "one event per input");
-            assertTrue(heapAfter - heapBefore < HEAP_BOUND_MB && peak[0] - heapBefore < HEAP_BOUND_MB,
-                    "live heap bounded: " + heapBefore + " → peak " + peak[0] + " → " + heapAfter + " MB");
+            // After the explicit full GC: what the burst left behind.
+            assertTrue(heapAfter - heapBefore < HEAP_BOUND_MB,
+                    "live heap after the burst: " + heapBefore + " → " + heapAfter + " MB");
             if (Runtime.getRuntime().maxMemory() <= 600L << 20) {
-                // Only meaningful with the unit's heap cap (the fault-burst surefire execution runs it so).
+                // Only meaningful with the unit's heap cap and collector (the fault-burst surefire execution runs
+                // it so): SerialGC reports the old generation's usage only after full collections, so the sampled
+                // peak stays close to live data; under an uncapped G1 it also holds garbage no mixed cycle took yet
+                // (measured: 293 MB "peak", 79 MB after the full GC at the end, 30 s burst).
+                assertTrue(peak[0] - heapBefore < HEAP_BOUND_MB,
+                        "live heap bounded: " + heapBefore + " → peak " + peak[0] + " → " + heapAfter + " MB");
                 assertTrue(peak[1] < RSS_BOUND_MB, "RSS " + peak[1] + " MB");
             }
             assertTrue(recoveredAt > 0 && recoveryS <= RECOVERY_S, "latency recovered in " + recoveryS + " s");
