@@ -57,23 +57,10 @@ public final class BandwidthForecaster implements AutoCloseable {
         this.confA = ((Number) metadata.params().getOrDefault("confidence_a", 0.0)).doubleValue();
         this.confB = ((Number) metadata.params().getOrDefault("confidence_b", 0.0)).doubleValue();
         this.model = new TfModel(artifact.modelPath(), config);
-        FusedForecasterGraph g = null;
-        String how = "savedmodel";
-        if (fused) {
-            try {
-                g = new FusedForecasterGraph(model, deltaScale(metadata), config);
-                double diff = g.verifiedAgainst(model);
-                how = String.format(java.util.Locale.ROOT, "fused-lstm (max diff vs SavedModel %.1e)", diff);
-            } catch (RuntimeException e) {
-                if (g != null) {
-                    g.close();
-                    g = null;
-                }
-                how = "savedmodel (fused graph refused: " + e.getMessage() + ")";
-            }
-        }
-        this.fused = g;
-        this.engine = how;
+        FusedGraphs.Served<FusedForecasterGraph> served = FusedGraphs.serve(fused, () -> new FusedForecasterGraph(model, deltaScale(metadata), config),
+                g -> g.verifiedAgainst(model));
+        this.fused = served.graph();
+        this.engine = served.engine();
     }
 
     private static float[] deltaScale(ModelMetadata md) {

@@ -60,23 +60,10 @@ public final class DegradationForecaster implements AutoCloseable {
         this.threshold = metadata.threshold("degradation");
         this.horizon = ((Number) metadata.params().get("horizon")).intValue();
         this.model = new TfModel(artifact.modelPath(), config);
-        FusedDegradationGraph g = null;
-        String how = "savedmodel";
-        if (fused) {
-            try {
-                g = new FusedDegradationGraph(model, horizon, config);
-                double diff = g.verifiedAgainst(model);
-                how = String.format(java.util.Locale.ROOT, "fused-lstm (max diff vs SavedModel %.1e)", diff);
-            } catch (RuntimeException e) {
-                if (g != null) {
-                    g.close();
-                    g = null;
-                }
-                how = "savedmodel (fused graph refused: " + e.getMessage() + ")";
-            }
-        }
-        this.fused = g;
-        this.engine = how;
+        FusedGraphs.Served<FusedDegradationGraph> served = FusedGraphs.serve(fused, () -> new FusedDegradationGraph(model, horizon, config),
+                g -> g.verifiedAgainst(model));
+        this.fused = served.graph();
+        this.engine = served.engine();
     }
 
     /** Which graph serves: {@code savedmodel} or {@code fused-lstm ...}, with the reason a rewrite was refused. */

@@ -296,20 +296,7 @@ final class FusedDegradationGraph implements AutoCloseable {
     }
 
     private static double compare(String name, float[] want, float[] got, int batch) {
-        if (want.length != got.length) {
-            throw new IllegalStateException("fused degradation graph gives " + got.length + " values of " + name
-                    + " where the SavedModel gives " + want.length + " (batch " + batch + ")");
-        }
-        double worst = 0;
-        for (int i = 0; i < want.length; i++) {
-            double d = Math.abs(want[i] - got[i]);
-            if (!(d <= TOLERANCE)) {
-                throw new IllegalStateException("fused degradation graph differs from the SavedModel by " + d + " on "
-                        + name + " at batch " + batch + " value " + i);
-            }
-            worst = Math.max(worst, d);
-        }
-        return worst;
+        return FusedGraphs.maxDifference("fused degradation graph, " + name + " at batch " + batch, want, got, TOLERANCE);
     }
 
     @Override

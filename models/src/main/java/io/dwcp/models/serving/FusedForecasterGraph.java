@@ -161,15 +161,8 @@ final class FusedForecasterGraph implements AutoCloseable {
                 xs[i] = (float) (6 * r.nextDouble() - 3);
             }
             float[] want = savedModel.run(List.of(new TfModel.Input("x", xs, new long[] {batch, w, f})), List.of("y")).get(0);
-            float[] got = run(xs, batch);
-            for (int i = 0; i < want.length; i++) {
-                double d = Math.abs(want[i] - got[i]);
-                if (!(d <= TOLERANCE)) {
-                    throw new IllegalStateException("fused forecaster graph differs from the SavedModel by " + d
-                            + " at batch " + batch + " output " + i);
-                }
-                worst = Math.max(worst, d);
-            }
+            worst = Math.max(worst, FusedGraphs.maxDifference("fused forecaster graph, y at batch " + batch, want,
+                    run(xs, batch), TOLERANCE));
         }
         return worst;
     }
