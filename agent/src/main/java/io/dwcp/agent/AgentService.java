@@ -163,7 +163,7 @@ public final class AgentService {
             LOG.warn("management HTTP host {} does not resolve here: {}", host, e.getMessage());
         }
         LOG.info("dwcp-agent ready: UDP {} → socket {}, management http://{}:{}", udpAddress, config.socket().path(),
-                event.getSource().getHost(), event.getSource().getPort());
+                host, event.getSource().getPort());
         systemd.ready(statusLine, this::healthy);
     }
 

@@ -250,9 +250,7 @@ public final class LoadGenerator {
                     h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, cpuCores, rss,
                     sum(metrics, "dwcp_ingest_rejected_total"), sum(metrics, "dwcp_ingest_kernel_drops_total"),
                     sum(metrics, "dwcp_predictions_failed_total"),
-                    ratio(metrics, "dwcp_batcher_batch_size_sum{model=\"bandwidth\"", "dwcp_batcher_batch_size_count{model=\"bandwidth\""),
-                    1000 * ratio(metrics, "dwcp_batcher_compute_seconds_sum{model=\"bandwidth\"",
-                            "dwcp_batcher_compute_seconds_count{model=\"bandwidth\""),
+                    meanBatch(metrics, "bandwidth"), msPerBatch(metrics, "bandwidth"),
                     rssAnon, sent, sum(metrics, "dwcp_ingest_datagrams_total"), (sent - sentMeasured) / (sendWall / 1e9),
                     (sum(metrics, "dwcp_ingest_datagrams_total") - read0) / (wall / 1e9), udpCores);
         } finally {
@@ -323,12 +321,22 @@ public final class LoadGenerator {
             double batches = sum(metrics, "dwcp_batcher_compute_seconds_count{model=\"" + m + "\"");
             if (batches > 0) {
                 b.append(String.format(Locale.ROOT, " %s %.0f batches × %.1f inputs, %.3f ms/batch;", m, batches,
-                        ratio(metrics, "dwcp_batcher_batch_size_sum{model=\"" + m + "\"", "dwcp_batcher_batch_size_count{model=\"" + m + "\""),
-                        1000 * ratio(metrics, "dwcp_batcher_compute_seconds_sum{model=\"" + m + "\"",
-                                "dwcp_batcher_compute_seconds_count{model=\"" + m + "\"")));
+                        meanBatch(metrics, m), msPerBatch(metrics, m)));
             }
         }
         System.out.println(b);
+    }
+
+    /** Inputs per model call of {@code model} over the run, from its batcher's histogram. */
+    static double meanBatch(String metrics, String model) {
+        return ratio(metrics, "dwcp_batcher_batch_size_sum{model=\"" + model + "\"",
+                "dwcp_batcher_batch_size_count{model=\"" + model + "\"");
+    }
+
+    /** Model time per call of {@code model} over the run, in ms. */
+    static double msPerBatch(String metrics, String model) {
+        return 1000 * ratio(metrics, "dwcp_batcher_compute_seconds_sum{model=\"" + model + "\"",
+                "dwcp_batcher_compute_seconds_count{model=\"" + model + "\"");
     }
 
     /** The value of a string field {@code "name":"value"} in one event line. */

@@ -159,8 +159,7 @@ public final class TensorFlowBackend implements InferenceBackend {
             p.smoke();
             String where = dir.map(Path::toString).orElse("embedded default");
             notes.add(name + ": " + p.name() + "/" + p.version() + " from " + where
-                    + (p instanceof TfAdapters.Bandwidth bw ? ", graph " + bw.engine()
-                    : p instanceof TfAdapters.Degradation dg ? ", graph " + dg.engine() : ""));
+                    + (p.engine() != null ? ", graph " + p.engine() : ""));
             if (gpu && cpuTwin != null) {
                 TfAdapters.Smokable<I, O> twin = cpuTwin.apply(a);
                 return new FallbackPredictor<>(name, p, twin, config.gpuRetryInitial(), config.gpuRetryMax(), registry,

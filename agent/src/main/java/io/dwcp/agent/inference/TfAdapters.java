@@ -33,6 +33,11 @@ final class TfAdapters {
     /** A predictor that can check itself right after loading. */
     interface Smokable<I, O> extends Predictor<I, O> {
         void smoke();
+
+        /** Which TensorFlow graph serves (fused LSTM or the SavedModel's own), for the start-up log; null = one graph. */
+        default String engine() {
+            return null;
+        }
     }
 
     static float[] centreRow(Scaler s) {
@@ -68,8 +73,7 @@ final class TfAdapters {
         }
 
         @Override public String name() { return "lstm-forecaster"; }
-        /** Which TensorFlow graph serves (fused LSTM or the SavedModel's own), for the start-up log. */
-        String engine() { return m.engine(); }
+        @Override public String engine() { return m.engine(); }
         @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
 
@@ -294,8 +298,7 @@ final class TfAdapters {
         }
 
         @Override public String name() { return "bilstm-attention"; }
-        /** Which TensorFlow graph serves (fused LSTM or the SavedModel's own), for the start-up log. */
-        String engine() { return m.engine(); }
+        @Override public String engine() { return m.engine(); }
         @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
 

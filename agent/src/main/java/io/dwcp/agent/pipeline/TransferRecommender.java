@@ -51,16 +51,12 @@ final class TransferRecommender {
         return Counter.builder("dwcp.recommendations").tag("result", result).description(help).register(registry);
     }
 
-    static String key(String node, String peer) {
-        return MetricRecord.key(node, peer);
-    }
-
     void onPrediction(BandwidthForecast f, BandwidthPrediction p) {
         if (p.node_id() == null || p.peer_id() == null) {
             return;
         }
         Optional<TransferAdvisor.Advice> advice = advisor.advise(f);
-        String key = key(p.node_id(), p.peer_id());
+        String key = MetricRecord.key(p.node_id(), p.peer_id());
         if (advice.isEmpty()) {
             lowConfidence.increment();
             latest.remove(key);
@@ -102,7 +98,7 @@ final class TransferRecommender {
         if (c.node_id() == null || c.peer_id() == null) {
             return;
         }
-        String key = key(c.node_id(), c.peer_id());
+        String key = MetricRecord.key(c.node_id(), c.peer_id());
         if (codecs.containsKey(key) || codecs.size() < maxLinks) {
             codecs.put(key, c);
         }

@@ -33,10 +33,10 @@ public final class BandwidthForecaster implements AutoCloseable {
         this(artifact, 0);
     }
 
-    /** As {@link #BandwidthForecaster(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = TF default). */
+    /** As {@link #BandwidthForecaster(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = the
+     * {@link TfModel#withConfig} settings, else TensorFlow's defaults). */
     public BandwidthForecaster(ModelArtifact artifact, int intraOpThreads) {
-        this(artifact, intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : TfModel.constructionConfig(),
-                false);
+        this(artifact, TfModel.config(intraOpThreads), false);
     }
 
     /**

@@ -38,9 +38,7 @@ public final class DegradationForecaster implements AutoCloseable {
     /** As {@link #DegradationForecaster(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = the
      * {@link TfModel#withConfig} settings, else TensorFlow's defaults). */
     public DegradationForecaster(ModelArtifact artifact, int intraOpThreads) {
-        // 0 must still honour TfModel.withConfig (the agent's thread counts, a GPU model's CPU twin).
-        this(artifact, intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : TfModel.constructionConfig(),
-                false);
+        this(artifact, TfModel.config(intraOpThreads), false);
     }
 
     /**

@@ -71,7 +71,7 @@ final class FusedDegradationGraph implements AutoCloseable {
         List<float[][]> fwW = new ArrayList<>(), bwW = new ArrayList<>(); // per layer: {weights, bias}
         float[] attW, attB, attV, d1w, d1b, regW, regB, clsW, clsB;
         int h = variable(savedModel, "l0_fw_bi").length;
-        for (int l = 0, in = F; savedModel.variable("l" + l + "_fw_wxi") != null; l++, in = 2 * h) {
+        for (int l = 0, in = F; savedModel.has("l" + l + "_fw_wxi"); l++, in = 2 * h) {
             fwW.add(lstm(savedModel, "l" + l + "_fw", in, h, gates));
             bwW.add(lstm(savedModel, "l" + l + "_bw", in, h, gates));
         }

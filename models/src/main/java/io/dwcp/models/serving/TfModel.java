@@ -62,9 +62,16 @@ public final class TfModel implements AutoCloseable {
      * On a 2-core host shared with the agent's I/O loop, 1 is a sensible value (see DESIGN.md, Threads).
      */
     public TfModel(Path dir, int intraOpThreads) {
-        // 0 must still honour withConfig: the serving classes' one-argument constructors pass 0, and the agent
-        // builds them inside withConfig to set its thread counts and to keep a GPU model's CPU twin off the GPU.
-        this(dir, intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : CONSTRUCTION.get());
+        this(dir, config(intraOpThreads));
+    }
+
+    /**
+     * Session settings for {@code intraOpThreads} threads; 0 = what {@link #withConfig} set for this thread, else
+     * TensorFlow's defaults. 0 must honour withConfig: the serving classes' one-argument constructors pass 0, and the
+     * agent builds them inside withConfig to set its thread counts and to keep a GPU model's CPU twin off the GPU.
+     */
+    static ConfigProto config(int intraOpThreads) {
+        return intraOpThreads > 0 ? io.dwcp.models.tf.TfEnv.config(intraOpThreads) : CONSTRUCTION.get();
     }
 
     /** Loads with explicit session settings; null = TensorFlow's defaults. */
@@ -93,11 +100,22 @@ public final class TfModel implements AutoCloseable {
      * A trained variable's value by its op name (the fused serving graphs read their weights this way, from the
      * model already loaded rather than loading the SavedModel a second time); null when there is no such op.
      */
+    /** Whether the loaded graph has an op of that name. */
+    boolean has(String name) {
+        lock.readLock().lock();
+        try {
+            if (closed) throw new IllegalStateException("model is closed");
+            return bundle.graph().operation(name) != null;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     float[] variable(String name) {
         lock.readLock().lock();
         try {
             if (closed) throw new IllegalStateException("model is closed");
-            if (bundle.graph().operation(name) == null) return null;
+            if (bundle.graph().operation(name) == null) return null; // not has(): one lock hold
             try (Tensor t = bundle.session().runner().fetch(name).run().get(0)) {
                 return Tensors.toArray(t);
             }
