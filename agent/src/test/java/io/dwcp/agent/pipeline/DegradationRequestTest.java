@@ -68,11 +68,7 @@ class DegradationRequestTest {
             for (int t = 0; t < 100; t++) {
                 p.offer(sample(t, 1000)); // steady
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (degradation(events).size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(300);
+            awaitDegradation(events, 2, true);
             // 41 full windows (samples 59..99): the first forecast, then one every 20 windows.
             List<DegradationForecast> d = degradation(events);
             assertEquals(3, d.size(), d.toString());
@@ -128,10 +124,7 @@ class DegradationRequestTest {
             for (int t = 0; t < 100; t++) {
                 p.offer(sample(t, 75));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (degradation(events).size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            awaitDegradation(events, 2, false);
             List<DegradationForecast> d = degradation(events);
             assertEquals(2, d.size(), d.toString());
             assertFalse(d.get(0).is_degrading());
@@ -156,11 +149,7 @@ class DegradationRequestTest {
             }
             // Full windows end at samples 59..99; forecast at 59, 64, ..., 99 (9), streamed at the first and
             // then every 4th forecast: samples 59, 79, 99.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (degradation(events).size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(300);
+            awaitDegradation(events, 3, true);
             List<DegradationForecast> d = degradation(events);
             assertEquals(List.of(59L, 79L, 99L), d.stream()
                     .map(e -> (java.time.Instant.parse(e.sample_timestamp()).toEpochMilli() - 1_700_000_000_000L) / 1000)
@@ -196,5 +185,19 @@ class DegradationRequestTest {
 
     static List<DegradationForecast> degradation(List<Event> events) {
         return events.stream().filter(e -> e instanceof DegradationForecast).map(e -> (DegradationForecast) e).toList();
+    }
+
+    /**
+     * Waits (up to 20 s) for {@code n} streamed degradation forecasts; with {@code settle}, 300 ms more so that a
+     * forecast beyond the expected count would have arrived and shows in the assertions.
+     */
+    static void awaitDegradation(List<Event> events, int n, boolean settle) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (degradation(events).size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (settle) {
+            Thread.sleep(300);
+        }
     }
 }
