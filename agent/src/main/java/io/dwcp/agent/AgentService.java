@@ -1,10 +1,10 @@
 package io.dwcp.agent;
 
 import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.config.StartupException;
 import io.dwcp.agent.demo.Demo;
 import io.dwcp.agent.inference.BackendSelector;
 import io.dwcp.agent.inference.Backends;
-import io.dwcp.agent.inference.Device;
 import io.dwcp.agent.inference.InferenceBackend;
 import io.dwcp.agent.inference.ModelReloader;
 import io.dwcp.agent.ingest.IngestMetrics;
@@ -13,7 +13,8 @@ import io.dwcp.agent.ingest.UdpIngestServer;
 import io.dwcp.agent.ops.SdNotify;
 import io.dwcp.agent.ops.StatusLine;
 import io.dwcp.agent.pipeline.Pipeline;
-import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.agent.registry.ModelRegistry;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.agent.sink.SocketServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,16 +61,20 @@ public final class AgentService {
     private final StatusLine statusLine;
 
     public AgentService(Environment env, MeterRegistry registry) {
-        this.config = AgentConfig.from(k -> env.getProperty(k, String.class));
+        this(AgentConfig.from(k -> env.getProperty(k, String.class)), BuiltinModels.registry(), registry);
+    }
+
+    /** The agent serving {@code models} (the built-in ones, or more in tests). */
+    public AgentService(AgentConfig config, ModelRegistry models, MeterRegistry registry) {
+        this.config = config;
         for (Map.Entry<String, Object> e : config.describe().entrySet()) {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
         }
-        BackendSelector.Choice choice = BackendSelector.select(Device.parse(config.inference().device()),
-                Backends.all(config, registry));
+        BackendSelector.Choice choice = BackendSelector.select(config.inference().device(),
+                Backends.all(config, models, registry));
         LOG.info("native kernels: {}", io.dwcp.jni.Kernels.describe());
         checkModelsDir(config.inference().modelsDir());
         InferenceBackend.Loaded loaded = choice.backend().load(config.inference().modelsDir());
-        ModelSet models = loaded.models();
         for (String note : loaded.notes()) {
             LOG.info("model {}", note);
         }
@@ -80,7 +85,7 @@ public final class AgentService {
         this.gpuHealth = io.dwcp.agent.ops.GpuHealth.start(registry);
         IngestMetrics ingestMetrics = new IngestMetrics(registry, config.ingest().rejectLogInterval());
         this.socket = new SocketServer(config.socket(), registry);
-        this.pipeline = new Pipeline(config, models, socket, registry);
+        this.pipeline = new Pipeline(config, models, loaded.models(), socket, registry);
         socket.attach(pipeline);
         this.udp = new UdpIngestServer(config.ingest(), pipeline, ingestMetrics);
         socket.start();
@@ -111,7 +116,7 @@ public final class AgentService {
         io.dwcp.agent.history.HistoryRecorder rec = null;
         if (config.history().enabled()) {
             try {
-                rec = new io.dwcp.agent.history.HistoryRecorder(config.history(), registry).start();
+                rec = new io.dwcp.agent.history.HistoryRecorder(config.history(), models, registry).start();
             } catch (java.io.IOException e) {
                 LOG.error("history recording disabled: cannot use {}: {}", config.history().dir(), e.toString());
             }
@@ -119,7 +124,8 @@ public final class AgentService {
         this.history = rec;
         if (config.shadow().enabled() && modelsDir != null
                 && choice.backend() instanceof io.dwcp.agent.inference.TensorFlowBackend tf) {
-            this.shadow = new io.dwcp.agent.shadow.ShadowEvaluator(config.shadow(), modelsDir, tf::loadForecaster,
+            this.shadow = new io.dwcp.agent.shadow.ShadowEvaluator(config.shadow(), modelsDir,
+                    d -> tf.loadCpu(BuiltinModels.BANDWIDTH, d),
                     reloader::reloadNow, registry).start();
         } else {
             this.shadow = null;
@@ -130,7 +136,7 @@ public final class AgentService {
         Pipeline.Tap tap = Pipeline.Tap.NONE;
         if (history != null) {
             io.dwcp.agent.history.HistoryRecorder h = history;
-            tap = (r, w) -> h.record(r);
+            tap = (r, in) -> h.record(r);
         }
         if (shadow != null) {
             tap = Pipeline.Tap.both(tap, shadow);
@@ -142,7 +148,7 @@ public final class AgentService {
         }
         LOG.info("dwcp-agent listening: UDP {} → socket {}", udpAddress, config.socket().path());
         this.systemd = SdNotify.fromEnvironment();
-        this.statusLine = new StatusLine(registry, pipeline::models, socket::clients);
+        this.statusLine = new StatusLine(registry, () -> pipeline.models().describe(), socket::clients);
     }
 
     /**

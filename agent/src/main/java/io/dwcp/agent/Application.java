@@ -56,7 +56,7 @@ public final class Application {
         Throwable root = t;
         String server = null;
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof StartupException || c instanceof io.dwcp.agent.config.ConfigException) {
+            if (c instanceof io.dwcp.agent.config.StartupException || c instanceof io.dwcp.agent.config.ConfigException) {
                 return c.getMessage();
             }
             if (server == null && c instanceof io.micronaut.http.server.exceptions.ServerStartupException) {

@@ -49,7 +49,7 @@ public record AgentConfig(
      *
      * @param modelsDir null = the models embedded in the jar
      */
-    public record Inference(String device, int maxBatchSize, long maxQueueDelayMicros, int queueCapacity,
+    public record Inference(Device device, int maxBatchSize, long maxQueueDelayMicros, int queueCapacity,
                             int intraOpThreads, int interOpThreads, Path modelsDir, boolean watchModels,
                             Duration gpuRetryInitial, Duration gpuRetryMax, boolean fusedLstm) {}
 
@@ -137,7 +137,7 @@ public record AgentConfig(
             throw new ConfigException("dwcp.inference.device", device, "must be one of auto, gpu, cpu");
         }
         Inference inference = new Inference(
-                device,
+                Device.parse(device),
                 r.intIn("dwcp.inference.max-batch-size", 64, 1, 65_536),
                 r.intIn("dwcp.inference.max-queue-delay-micros", 500, 0, 10_000_000),
                 r.intIn("dwcp.inference.queue-capacity", 16_384, 1, 16 * 1024 * 1024),
@@ -230,6 +230,8 @@ public record AgentConfig(
         m.put("dwcp.demo", demo);
         m.put("dwcp.history", history);
         m.put("dwcp.shadow", shadow);
+        m.put("dwcp.recommend", recommend);
+        m.put("dwcp.degradation", degradation);
         return m;
     }
 

@@ -1,7 +1,7 @@
 package io.dwcp.agent.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dwcp.agent.event.EventCodec;
+import io.dwcp.agent.protocol.EventCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,14 +1,16 @@
 package io.dwcp.agent.demo;
 
 import io.dwcp.agent.config.AgentConfig;
-import io.dwcp.agent.event.BandwidthPrediction;
-import io.dwcp.agent.event.EventSink;
+import io.dwcp.agent.protocol.BandwidthPrediction;
+import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.history.HistoryRecorder;
 import io.dwcp.agent.inference.ModelReloader;
 import io.dwcp.agent.inference.TensorFlowBackend;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.pipeline.Pipeline;
+import io.dwcp.agent.registry.ModelRegistry;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.agent.shadow.ShadowEvaluator;
 import io.dwcp.models.data.LinkSeries;
 import io.dwcp.models.data.SyntheticLinks;
@@ -78,7 +80,8 @@ public final class ShiftReplay {
         m.put("dwcp.windows.idle-eviction", "1h");
         AgentConfig cfg = AgentConfig.from(k -> Optional.ofNullable(m.get(k)));
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        TensorFlowBackend backend = new TensorFlowBackend(false, cfg, reg);
+        ModelRegistry registry = BuiltinModels.registry();
+        TensorFlowBackend backend = new TensorFlowBackend(false, cfg, registry, reg);
         Map<String, Double> forecasts = new ConcurrentHashMap<>(); // link@sampleTs -> forecast of the next sample
         Map<String, String> servedBy = new ConcurrentHashMap<>();
         EventSink sink = e -> {
@@ -99,10 +102,10 @@ public final class ShiftReplay {
             // 2026-11-23 is a Monday: align timestamps with the generator's own hour and weekday.
             base[l] = 1_795_392_000_000L + (long) (r0[5] * 86_400_000L) + (long) (r0[4] * 3_600_000L);
         }
-        try (Pipeline pipeline = new Pipeline(cfg, backend.load(models).models(), sink, reg);
-             HistoryRecorder rec = new HistoryRecorder(cfg.history(), reg).start();
+        try (Pipeline pipeline = new Pipeline(cfg, registry, backend.load(models).models(), sink, reg);
+             HistoryRecorder rec = new HistoryRecorder(cfg.history(), registry, reg).start();
              ModelReloader reloader = new ModelReloader(backend, models, pipeline, 1000, reg)) {
-            pipeline.tap((r, w) -> rec.record(r));
+            pipeline.tap((r, in) -> rec.record(r));
             pipeline.start();
             replay(pipeline, series, base, 0, retrainAt, shiftAt, shift, 0);
             drain(reg);
@@ -110,9 +113,9 @@ public final class ShiftReplay {
             Retrainer.Result rt = Retrainer.run(new Retrainer.Options(history, models, 0.2, 0, 200, epochs, 42, 1, false),
                     Progress.none());
             ShadowEvaluator.Decision decision = null;
-            try (ShadowEvaluator shadow = new ShadowEvaluator(cfg.shadow(), models, backend::loadForecaster,
+            try (ShadowEvaluator shadow = new ShadowEvaluator(cfg.shadow(), models, d -> backend.loadCpu(BuiltinModels.BANDWIDTH, d),
                     reloader::reloadNow, reg).start()) {
-                pipeline.tap(Pipeline.Tap.both((r, w) -> rec.record(r), shadow));
+                pipeline.tap(Pipeline.Tap.both((r, in) -> rec.record(r), shadow));
                 long deadline = System.currentTimeMillis() + 10_000;
                 while (rt.marked() && !shadow.shadowing() && System.currentTimeMillis() < deadline) {
                     Thread.sleep(20);
@@ -128,7 +131,7 @@ public final class ShiftReplay {
                 if (shadow.lastDecision().map(d -> d.decision().equals("promoted")).orElse(false)) {
                     String v = rt.version().getFileName().toString();
                     deadline = System.currentTimeMillis() + 60_000;
-                    while (!pipeline.models().bandwidth().version().equals(v) && System.currentTimeMillis() < deadline) {
+                    while (!pipeline.models().get(BuiltinModels.BANDWIDTH).version().equals(v) && System.currentTimeMillis() < deadline) {
                         Thread.sleep(20);
                     }
                 }

@@ -3,8 +3,8 @@ package io.dwcp.agent.history;
 import io.dwcp.agent.config.AgentConfig;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.ops.RateLimitedLog;
-import io.dwcp.agent.pipeline.Pipeline;
-import io.dwcp.models.features.Schemas;
+import io.dwcp.agent.registry.ModelRegistry;
+import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.models.history.HistoryFormat;
 import io.dwcp.models.history.HistoryRow;
 import io.dwcp.models.history.HistoryWriter;
@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -48,6 +47,7 @@ public final class HistoryRecorder implements AutoCloseable {
     static final int MAX_BLOCK_ROWS = 8192;
 
     private final AgentConfig.History config;
+    private final ModelRegistry models;
     private final ArrayBlockingQueue<MetricRecord> queue;
     private final Counter written;
     private final Counter droppedFull;
@@ -63,15 +63,16 @@ public final class HistoryRecorder implements AutoCloseable {
     private long currentOpenedMillis;
     private int seq;
 
-    public HistoryRecorder(AgentConfig.History config, MeterRegistry registry) {
-        this(config, registry, System::currentTimeMillis);
+    public HistoryRecorder(AgentConfig.History config, ModelRegistry models, MeterRegistry registry) {
+        this(config, models, registry, System::currentTimeMillis);
     }
 
-    HistoryRecorder(AgentConfig.History config, MeterRegistry registry, LongSupplier clock) {
+    HistoryRecorder(AgentConfig.History config, ModelRegistry models, MeterRegistry registry, LongSupplier clock) {
         if (!config.enabled()) {
             throw new IllegalArgumentException("history recording is disabled");
         }
         this.config = config;
+        this.models = models;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         written = Counter.builder("dwcp.history.records").description("samples written to the history store")
@@ -102,13 +103,16 @@ public final class HistoryRecorder implements AutoCloseable {
 
     /** Never blocks: a full queue drops the sample and counts it. */
     public void record(MetricRecord r) {
+        if (models.historyOf(r.measurement()).isEmpty()) {
+            return; // no model reads it: nothing to retrain from
+        }
         if (!queue.offer(r)) {
             droppedFull.increment();
         }
     }
 
     private void run() {
-        Map<io.dwcp.agent.ingest.Measurement, List<HistoryRow>> pending = new EnumMap<>(io.dwcp.agent.ingest.Measurement.class);
+        Map<io.dwcp.agent.ingest.Measurement, List<HistoryRow>> pending = new java.util.LinkedHashMap<>();
         long flushNanos = config.flushInterval().toNanos();
         long lastFlush = System.nanoTime();
         List<MetricRecord> drained = new ArrayList<>();
@@ -121,7 +125,7 @@ public final class HistoryRecorder implements AutoCloseable {
                     boolean full = false;
                     for (MetricRecord r : drained) {
                         List<HistoryRow> rows = pending.computeIfAbsent(r.measurement(), m -> new ArrayList<>());
-                        rows.add(new HistoryRow(r.key(), r.timestampMillis(), features(r)));
+                        rows.add(new HistoryRow(r.key(), r.timestampMillis(), spec(r.measurement()).features(r)));
                         full |= rows.size() >= MAX_BLOCK_ROWS;
                     }
                     drained.clear();
@@ -146,26 +150,14 @@ public final class HistoryRecorder implements AutoCloseable {
         closeCurrent();
     }
 
-    /** The model features of a sample, as the pipeline computes them. */
-    static float[] features(MetricRecord r) {
-        if (r.measurement() == io.dwcp.agent.ingest.Measurement.LINK) {
-            return Pipeline.linkVector(r);
-        }
-        double[] v = r.values();
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
+    /** The model that records a measurement's rows (its feature function, its schema's name as the kind). */
+    private ModelSpec<?, ?> spec(io.dwcp.agent.ingest.Measurement m) {
+        return models.historyOf(m).orElseThrow(() -> new IllegalStateException("no model records " + m));
     }
 
-    static String kind(io.dwcp.agent.ingest.Measurement m) {
-        return switch (m) {
-            case LINK -> Schemas.BANDWIDTH.model();
-            case TRANSFER -> Schemas.COMPRESSION.model();
-            case RELIABILITY -> Schemas.RELIABILITY.model();
-            case CONSENSUS -> Schemas.LATENCY.model();
-        };
+    /** The history kind of a measurement: its recording model's schema name. */
+    String kind(io.dwcp.agent.ingest.Measurement m) {
+        return spec(m).schema().model();
     }
 
     private void flush(Map<io.dwcp.agent.ingest.Measurement, List<HistoryRow>> pending) {

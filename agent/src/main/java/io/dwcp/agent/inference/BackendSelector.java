@@ -2,6 +2,7 @@ package io.dwcp.agent.inference;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import io.dwcp.agent.config.Device;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,7 @@
 package io.dwcp.agent.inference;
 
 import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.registry.ModelRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
@@ -8,8 +9,8 @@ import java.util.List;
 public final class Backends {
     private Backends() {}
 
-    public static List<InferenceBackend> all(AgentConfig config, MeterRegistry registry) {
-        return List.of(new TensorFlowBackend(true, config, registry), new TensorFlowBackend(false, config, registry),
-                new BaselineBackend());
+    public static List<InferenceBackend> all(AgentConfig config, ModelRegistry models, MeterRegistry registry) {
+        return List.of(new TensorFlowBackend(true, config, models, registry),
+                new TensorFlowBackend(false, config, models, registry), new BaselineBackend(models));
     }
 }

@@ -77,7 +77,17 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                 ArrayBlockingQueue::size);
         this.worker = new Thread(this::run, "dwcp-batcher-" + name);
         this.worker.setDaemon(true);
-        this.worker.start();
+    }
+
+    /** Starts the worker thread; inputs submitted before wait in the queue. Returns this. */
+    public DynamicBatcher<I, O> start() {
+        worker.start();
+        return this;
+    }
+
+    /** Whether the worker thread runs (false before {@link #start} and after it ended or died). */
+    public boolean isAlive() {
+        return worker.isAlive();
     }
 
     /** Queues one input; the future completes with its output, or exceptionally with the batch's failure. */

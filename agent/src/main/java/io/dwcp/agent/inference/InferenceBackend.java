@@ -1,10 +1,10 @@
 package io.dwcp.agent.inference;
 
-import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.agent.registry.ModelSet;
 import java.nio.file.Path;
 
 /**
- * A way to run the four models (TensorFlow on GPU, TensorFlow on CPU, the pure-Java baselines), chosen once
+ * A way to run the registered models (TensorFlow on GPU, TensorFlow on CPU, the pure-Java baselines), chosen once
  * at start by rank among the available ones, as DJL picks engines. {@link #isAvailable()} never throws and
  * is cheap after the first call; {@link #unavailabilityCause()} says why not, for the start-up log.
  */

@@ -1,8 +1,8 @@
 package io.dwcp.agent.inference;
 
-import io.dwcp.agent.pipeline.Pipeline;
-import io.dwcp.agent.predict.ModelSet;
 import io.dwcp.agent.predict.Predictor;
+import io.dwcp.agent.registry.ModelHolder;
+import io.dwcp.agent.registry.ModelSet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -38,7 +38,7 @@ public final class ModelReloader implements AutoCloseable {
 
     private final InferenceBackend backend;
     private final Path modelsDir;
-    private final Pipeline pipeline;
+    private final ModelHolder pipeline;
     private final long closeGraceMs;
     private final MeterRegistry registry;
     private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,7 +50,7 @@ public final class ModelReloader implements AutoCloseable {
     private Thread watcher;
     private ScheduledFuture<?> pending;
 
-    public ModelReloader(InferenceBackend backend, Path modelsDir, Pipeline pipeline, long closeGraceMs,
+    public ModelReloader(InferenceBackend backend, Path modelsDir, ModelHolder pipeline, long closeGraceMs,
                          MeterRegistry registry) {
         this.backend = backend;
         this.modelsDir = modelsDir;
@@ -134,13 +134,11 @@ public final class ModelReloader implements AutoCloseable {
         List<String> swapped = new ArrayList<>();
         List<Predictor<?, ?>> retire = new ArrayList<>();
         List<Predictor<?, ?>> unused = new ArrayList<>();
-        ModelSet next = new ModelSet(
-                pick("bandwidth", loaded, old.bandwidth(), fresh.bandwidth(), swapped, retire, unused),
-                pick("compression", loaded, old.compression(), fresh.compression(), swapped, retire, unused),
-                pick("reliability", loaded, old.reliability(), fresh.reliability(), swapped, retire, unused),
-                pick("latency", loaded, old.latency(), fresh.latency(), swapped, retire, unused),
-                pick("degradation", loaded, old.degradation(), fresh.degradation(), swapped, retire, unused));
-        pipeline.swapModels(next);
+        java.util.Map<String, Predictor<?, ?>> next = new java.util.LinkedHashMap<>();
+        for (String model : old.names()) {
+            next.put(model, pick(model, loaded, old.get(model), fresh.get(model), swapped, retire, unused));
+        }
+        pipeline.swapModels(new ModelSet(next));
         unused.forEach(Predictor::close);
         // The batchers read the set once per batch: after a grace period no batch uses the old ones.
         exec.schedule(() -> retire.forEach(Predictor::close), closeGraceMs, TimeUnit.MILLISECONDS);
@@ -150,8 +148,8 @@ public final class ModelReloader implements AutoCloseable {
         return swapped;
     }
 
-    private <I, O> Predictor<I, O> pick(String model, InferenceBackend.Loaded loaded, Predictor<I, O> old,
-                                        Predictor<I, O> fresh, List<String> swapped, List<Predictor<?, ?>> retire,
+    private Predictor<?, ?> pick(String model, InferenceBackend.Loaded loaded, Predictor<?, ?> old,
+                                 Predictor<?, ?> fresh, List<String> swapped, List<Predictor<?, ?>> retire,
                                         List<Predictor<?, ?>> unused) {
         if (loaded.failed().contains(model)) {
             LOG.error("model {}: new version rejected, {} keeps serving ({})", model, old.name() + "/" + old.version(),

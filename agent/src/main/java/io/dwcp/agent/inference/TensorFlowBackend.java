@@ -1,12 +1,12 @@
 package io.dwcp.agent.inference;
 
 import io.dwcp.agent.config.AgentConfig;
-import io.dwcp.agent.predict.ModelSet;
 import io.dwcp.agent.predict.Predictor;
-import io.dwcp.models.serving.BandwidthForecaster;
-import io.dwcp.models.serving.CompressionSelector;
-import io.dwcp.models.serving.DegradationForecaster;
-import io.dwcp.models.serving.LatencyDetector;
+import io.dwcp.agent.registry.ModelRegistry;
+import io.dwcp.agent.registry.ModelSet;
+import io.dwcp.agent.registry.ModelSpec;
+import io.dwcp.agent.registry.Provider;
+import io.dwcp.agent.registry.Smokable;
 import io.dwcp.models.serving.ModelArtifact;
 import io.dwcp.models.serving.TfModel;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,18 +17,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * The trained models: TensorFlow Java SavedModels (forecaster, compression selector, latency autoencoder)
- * and the Isolation Forest scored by the native kernels (CUDA > C > Java, see {@code io.dwcp.jni.Kernels}).
- * The GPU variant places TensorFlow on the GPU and keeps a CPU twin of each network for
- * {@link FallbackPredictor}; the CPU variant hides GPUs from TensorFlow.
+ * The trained models of every registered {@link ModelSpec}, each through the first of its providers that
+ * loads and passes its smoke test (TensorFlow Java SavedModels, the native forest kernels, ...). The GPU
+ * variant places TensorFlow on the GPU and keeps a CPU twin of each network for {@link FallbackPredictor};
+ * the CPU variant hides GPUs from TensorFlow.
  *
  * <p>Each model is loaded from {@code <models-dir>/<name>/current} (a link an operator or the retrainer
  * moves), else the newest version directory, else the model embedded in the jar; it must validate (feature
@@ -37,18 +39,18 @@ import org.tensorflow.proto.ConfigProto;
  */
 public final class TensorFlowBackend implements InferenceBackend {
     private final boolean gpu;
+    private final AgentConfig agentConfig;
     private final AgentConfig.Inference config;
-    private final AgentConfig.Windows windows;
-    private final int degradationWindow;
+    private final ModelRegistry models;
     private final MeterRegistry registry;
     private volatile String cause;
     private volatile Boolean available;
 
-    public TensorFlowBackend(boolean gpu, AgentConfig config, MeterRegistry registry) {
+    public TensorFlowBackend(boolean gpu, AgentConfig config, ModelRegistry models, MeterRegistry registry) {
         this.gpu = gpu;
+        this.agentConfig = config;
         this.config = config.inference();
-        this.windows = config.windows();
-        this.degradationWindow = config.degradation().windowLength();
+        this.models = models;
         this.registry = registry;
     }
 
@@ -112,83 +114,95 @@ public final class TensorFlowBackend implements InferenceBackend {
 
     @Override
     public Loaded load(Path modelsDir) {
-        ModelSet base = ModelSet.baselines();
         List<String> notes = new ArrayList<>();
         Set<String> failed = new HashSet<>();
-        Predictor<float[][], io.dwcp.agent.predict.BandwidthForecast> bw = one("bandwidth", modelsDir, base.bandwidth(),
-                a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Bandwidth(new BandwidthForecaster(a, config.fusedLstm()))),
-                a -> TfModel.withConfig(session(false), () -> new TfAdapters.Bandwidth(new BandwidthForecaster(a, config.fusedLstm()))),
-                notes, failed);
-        Predictor<float[], io.dwcp.agent.predict.CompressionDecision> cs = one("compression", modelsDir, base.compression(),
-                a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Compression(new CompressionSelector(a))),
-                a -> TfModel.withConfig(session(false), () -> new TfAdapters.Compression(new CompressionSelector(a))),
-                notes, failed);
-        Predictor<float[][], io.dwcp.agent.predict.AnomalyVerdict> rel = one("reliability", modelsDir, base.reliability(),
-                TfAdapters.Reliability::load, null, notes, failed);
-        Predictor<float[][], io.dwcp.agent.predict.LatencyVerdict> lat = one("latency", modelsDir, base.latency(),
-                a -> TfModel.withConfig(session(gpu), () -> new TfAdapters.Latency(new LatencyDetector(a))),
-                a -> TfModel.withConfig(session(false), () -> new TfAdapters.Latency(new LatencyDetector(a))),
-                notes, failed);
-        Predictor<io.dwcp.agent.predict.DegradationInput, io.dwcp.agent.predict.DegradationVerdict> deg = one("degradation",
-                modelsDir, base.degradation(),
-                a -> TfModel.withConfig(session(gpu),
-                        () -> new TfAdapters.Degradation(new DegradationForecaster(a, config.fusedLstm()))),
-                a -> TfModel.withConfig(session(false),
-                        () -> new TfAdapters.Degradation(new DegradationForecaster(a, config.fusedLstm()))),
-                notes, failed);
-        return new Loaded(new ModelSet(bw, cs, rel, lat, deg), notes, failed);
+        Map<String, Predictor<?, ?>> loaded = new LinkedHashMap<>();
+        for (ModelSpec<?, ?> spec : models.specs()) {
+            loaded.put(spec.name(), one(spec, modelsDir, notes, failed));
+        }
+        return new Loaded(new ModelSet(loaded), notes, failed);
     }
 
-    /** Loads, smoke-tests and (on GPU) pairs one model with its CPU twin; the baseline on any failure. */
-    private <I, O> Predictor<I, O> one(String name, Path modelsDir, Predictor<I, O> baseline,
-                                       Function<ModelArtifact, TfAdapters.Smokable<I, O>> make,
-                                       Function<ModelArtifact, TfAdapters.Smokable<I, O>> cpuTwin,
-                                       List<String> notes, Set<String> failed) {
-        TfAdapters.Smokable<I, O> p = null;
+    /**
+     * Loads one model's artifact and tries its providers in order: the first whose predictor passes its
+     * smoke test serves (on GPU, TensorFlow ones paired with a CPU twin); the baseline when none does.
+     */
+    private <I, O> Predictor<I, O> one(ModelSpec<I, O> spec, Path modelsDir, List<String> notes, Set<String> failed) {
+        String name = spec.name();
         try {
             Optional<Path> dir = resolve(modelsDir, name);
             ModelArtifact a = dir.isPresent() ? ModelArtifact.load(dir.get()) : ModelArtifact.loadDefault(name);
-            // The windows the pipeline builds must be the windows the model was trained on.
-            int want = name.equals("bandwidth") ? windows.bandwidthLength() : name.equals("latency") ? windows.latencyLength()
-                    : name.equals("degradation") ? degradationWindow : a.metadata().window();
-            if (a.metadata().window() != want) {
-                throw new IllegalStateException("model window " + a.metadata().window() + " != dwcp.windows."
-                        + name + "-length " + want);
+            checkWindow(spec, a);
+            List<String> why = new ArrayList<>();
+            Exception only = null;
+            for (Provider<I, O> provider : spec.providers()) {
+                boolean tf = provider.engine() == Provider.Engine.TENSORFLOW;
+                Smokable<I, O> p = null;
+                try {
+                    p = provider.create(a, env(gpu && tf));
+                    p.smoke();
+                    String where = dir.map(Path::toString).orElse("embedded default");
+                    notes.add(name + ": " + p.name() + "/" + p.version() + " from " + where
+                            + (p.engine() != null ? ", graph " + p.engine() : ""));
+                    if (gpu && tf) {
+                        Smokable<I, O> twin = provider.create(a, env(false));
+                        return new FallbackPredictor<>(name, p, twin, config.gpuRetryInitial(), config.gpuRetryMax(),
+                                registry, System::nanoTime);
+                    }
+                    return p;
+                } catch (Exception | LinkageError e) {
+                    if (p != null) {
+                        p.close();
+                    }
+                    why.add(provider.name() + ": " + e.getMessage());
+                    only = e instanceof Exception ex ? ex : new IllegalStateException(e.getMessage(), e);
+                }
             }
-            p = make.apply(a);
-            p.smoke();
-            String where = dir.map(Path::toString).orElse("embedded default");
-            notes.add(name + ": " + p.name() + "/" + p.version() + " from " + where
-                    + (p.engine() != null ? ", graph " + p.engine() : ""));
-            if (gpu && cpuTwin != null) {
-                TfAdapters.Smokable<I, O> twin = cpuTwin.apply(a);
-                return new FallbackPredictor<>(name, p, twin, config.gpuRetryInitial(), config.gpuRetryMax(), registry,
-                        System::nanoTime);
-            }
-            return p;
+            throw new IllegalStateException(why.size() == 1 ? only.getMessage() : String.join("; ", why), only);
         } catch (IOException | RuntimeException | LinkageError e) {
-            if (p != null) {
-                p.close();
-            }
+            Predictor<I, O> baseline = spec.baseline();
             failed.add(name);
             notes.add(name + ": not loaded (" + e.getMessage() + "), serving " + baseline.name());
             return baseline;
         }
     }
 
-    /**
-     * A private CPU copy of the forecaster in {@code dir} (empty: the embedded default), validated like a
-     * served one (window, smoke inference): what the shadow evaluation runs, off the serving path.
-     */
-    public Predictor<float[][], io.dwcp.agent.predict.BandwidthForecast> loadForecaster(Optional<Path> dir)
-            throws IOException {
-        ModelArtifact a = dir.isPresent() ? ModelArtifact.load(dir.get()) : ModelArtifact.loadDefault("bandwidth");
-        if (a.metadata().window() != windows.bandwidthLength()) {
-            throw new IllegalStateException("model window " + a.metadata().window() + " != dwcp.windows.bandwidth-length "
-                    + windows.bandwidthLength());
+    /** The windows the pipeline builds must be the windows the model was trained on. */
+    private void checkWindow(ModelSpec<?, ?> spec, ModelArtifact a) {
+        if (spec.windowMustMatch() && a.metadata().window() != spec.windowLength(agentConfig)) {
+            throw new IllegalStateException("model window " + a.metadata().window() + " != " + spec.windowLengthKey()
+                    + " " + spec.windowLength(agentConfig));
         }
-        TfAdapters.Smokable<float[][], io.dwcp.agent.predict.BandwidthForecast> p =
-                TfModel.withConfig(session(false), () -> new TfAdapters.Bandwidth(new BandwidthForecaster(a)));
+    }
+
+    private Provider.Environment env(boolean onGpu) {
+        return new Provider.Environment() {
+            @Override
+            public <T> T tensorflow(boolean gpuPlacement, Supplier<T> make) {
+                return TfModel.withConfig(session(gpuPlacement), make::get);
+            }
+
+            @Override public boolean onGpu() { return onGpu; }
+            @Override public boolean fusedLstm() { return config.fusedLstm(); }
+        };
+    }
+
+    /**
+     * A private CPU copy of a model from {@code dir} (empty: the embedded default), validated like a served
+     * one (window, smoke inference): what the shadow evaluation runs, off the serving path.
+     */
+    public <I, O> Predictor<I, O> loadCpu(ModelSpec<I, O> spec, Optional<Path> dir) throws IOException {
+        ModelArtifact a = dir.isPresent() ? ModelArtifact.load(dir.get()) : ModelArtifact.loadDefault(spec.name());
+        checkWindow(spec, a);
+        Provider<I, O> provider = spec.providers().get(0);
+        Smokable<I, O> p;
+        try {
+            p = provider.create(a, env(false));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(spec.name() + ": " + e.getMessage(), e);
+        }
         try {
             p.smoke();
         } catch (RuntimeException e) {

@@ -2,23 +2,26 @@ package io.dwcp.agent.ingest;
 
 import io.dwcp.models.features.Schemas;
 import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The measurements the agent understands, their fields, units, valid ranges and defaults. Field order
+ * A measurement the agent understands, their fields, units, valid ranges and defaults. Field order
  * is the order of the values in {@link MetricRecord#values()} and follows {@link Schemas}, so the
  * window a model reads is built without renaming anything.
  */
-public enum Measurement {
+public final class Measurement {
+    private static final Map<String, Measurement> BY_NAME = new ConcurrentHashMap<>();
+
     /** Per link (node → peer): the NovaCron NetworkSample. */
-    LINK("dwcp_link", "link", true, List.of(
+    public static final Measurement LINK = new Measurement("dwcp_link", "link", true, List.of(
             Field.required("bandwidth_mbps", 0, 1e7),
             Field.required("latency_ms", 0, 1e6),
             Field.optional("packet_loss", 0, 1, 0),
-            Field.optional("jitter_ms", 0, 1e6, 0))),
+            Field.optional("jitter_ms", 0, 1e6, 0)));
     /** Per node: inputs of the reliability detector. */
-    RELIABILITY("dwcp_node", "node", false, List.of(
+    public static final Measurement RELIABILITY = new Measurement("dwcp_node", "node", false, List.of(
             Field.optional("uptime_pct", 0, 100, 100),
             Field.optional("failure_rate", 0, 1e6, 0),
             Field.optional("packet_loss", 0, 1, 0),
@@ -27,9 +30,9 @@ public enum Measurement {
             Field.required("rtt_ms", 0, 1e6),
             Field.required("cpu_usage", 0, 1),
             Field.required("memory_usage", 0, 1),
-            Field.optional("error_rate", 0, 1, 0))),
+            Field.optional("error_rate", 0, 1, 0)));
     /** Per node: the 12 consensus features of the latency autoencoder. */
-    CONSENSUS("dwcp_consensus", "consensus", false, List.of(
+    public static final Measurement CONSENSUS = new Measurement("dwcp_consensus", "consensus", false, List.of(
             Field.required("queue_depth", 0, 1e9),
             Field.optional("proposals_pending", 0, 1e9, 0),
             Field.optional("proposals_committed", 0, 1e12, 0),
@@ -41,9 +44,9 @@ public enum Measurement {
             Field.optional("active_nodes", 0, 1e5, 3),
             Field.categorical("network_tier", 0, Map.of("lan", 0, "wan", 1)),
             Field.categorical("dwcp_mode", 1, Map.of("optimistic", 0, "normal", 1, "conservative", 2)),
-            Field.categorical("consensus_type", 0, Map.of("raft", 0, "pbft", 1, "hotstuff", 2)))),
+            Field.categorical("consensus_type", 0, Map.of("raft", 0, "pbft", 1, "hotstuff", 2))));
     /** Per link: context of the next transfer, input of the compression selector. */
-    TRANSFER("dwcp_transfer", "transfer", true, List.of(
+    public static final Measurement TRANSFER = new Measurement("dwcp_transfer", "transfer", true, List.of(
             Field.required("bandwidth_mbps", 0, 1e7),
             Field.optional("rtt_ms", 0, 1e6, 0),
             Field.categorical("link_type", 2, Map.of("dc", 0, "metro", 1, "wan", 2, "edge", 3)),
@@ -51,29 +54,44 @@ public enum Measurement {
             Field.required("entropy_bits_per_byte", 0, 8),
             Field.optional("cpu_usage", 0, 1, 0.5)));
 
-    private static final Map<String, Measurement> BY_NAME = new HashMap<>();
-
-    static {
-        for (Measurement m : values()) {
-            BY_NAME.put(m.wireName, m);
-            BY_NAME.put(m.shortName, m);
-        }
-    }
-
     private final String wireName;
     private final String shortName;
     private final boolean perLink;
     private final List<Field> fields;
     private final Map<String, Integer> index = new HashMap<>();
 
-    Measurement(String wireName, String shortName, boolean perLink, List<Field> fields) {
+    /**
+     * Defines a measurement and makes it known to the decoders under both names, for the life of the JVM
+     * (the built-in ones above; a model spec may define its own). Names are unique: a second measurement
+     * with a name already taken is an {@link IllegalArgumentException}.
+     */
+    public Measurement(String wireName, String shortName, boolean perLink, List<Field> fields) {
         this.wireName = wireName;
         this.shortName = shortName;
         this.perLink = perLink;
-        this.fields = fields;
+        this.fields = List.copyOf(fields);
         for (int i = 0; i < fields.size(); i++) {
-            index.put(fields.get(i).name(), i);
+            if (index.put(fields.get(i).name(), i) != null) {
+                throw new IllegalArgumentException("measurement " + wireName + ": field " + fields.get(i).name() + " twice");
+            }
         }
+        synchronized (BY_NAME) {
+            if (BY_NAME.containsKey(wireName) || BY_NAME.containsKey(shortName)) {
+                throw new IllegalArgumentException("measurement name " + wireName + " or " + shortName + " already taken");
+            }
+            BY_NAME.put(wireName, this);
+            BY_NAME.put(shortName, this);
+        }
+    }
+
+    /** The short name, for logs and history. */
+    public String shortName() {
+        return shortName;
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
     }
 
     /** Name on the wire: the line-protocol measurement or the JSON {@code type}. */
@@ -106,15 +124,15 @@ public enum Measurement {
      * names that map to codes (numbers are accepted as codes too).
      */
     public record Field(String name, double min, double max, double defaultValue, Map<String, Integer> categories) {
-        static Field required(String name, double min, double max) {
+        public static Field required(String name, double min, double max) {
             return new Field(name, min, max, Double.NaN, Map.of());
         }
 
-        static Field optional(String name, double min, double max, double def) {
+        public static Field optional(String name, double min, double max, double def) {
             return new Field(name, min, max, def, Map.of());
         }
 
-        static Field categorical(String name, int def, Map<String, Integer> categories) {
+        public static Field categorical(String name, int def, Map<String, Integer> categories) {
             int max = categories.values().stream().mapToInt(Integer::intValue).max().orElse(0);
             return new Field(name, 0, max, def, Map.copyOf(categories));
         }

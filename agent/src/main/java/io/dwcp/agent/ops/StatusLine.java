@@ -1,6 +1,5 @@
 package io.dwcp.agent.ops;
 
-import io.dwcp.agent.predict.ModelSet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.IntSupplier;
@@ -15,13 +14,14 @@ import java.util.function.Supplier;
  */
 public final class StatusLine implements Supplier<String> {
     private final MeterRegistry registry;
-    private final Supplier<ModelSet> models;
+    private final Supplier<String> models;
     private final IntSupplier clients;
     private long lastNanos = System.nanoTime();
     private double lastRecords;
     private double lastPredictions;
 
-    public StatusLine(MeterRegistry registry, Supplier<ModelSet> models, IntSupplier clients) {
+    /** {@code models}: the names of the models serving now, comma-separated. */
+    public StatusLine(MeterRegistry registry, Supplier<String> models, IntSupplier clients) {
         this.registry = registry;
         this.models = models;
         this.clients = clients;
@@ -48,9 +48,7 @@ public final class StatusLine implements Supplier<String> {
         lastNanos = now;
         lastRecords = records;
         lastPredictions = predictions;
-        ModelSet m = models.get();
-        return Transports.name() + "; models " + m.bandwidth().name() + ", " + m.compression().name() + ", "
-                + m.reliability().name() + ", " + m.latency().name() + "; " + rates + "; "
+        return Transports.name() + "; models " + models.get() + "; " + rates + "; "
                 + clients.getAsInt() + " socket clients";
     }
 }

@@ -1,9 +1,10 @@
 package io.dwcp.agent.pipeline;
 
-import io.dwcp.agent.event.BandwidthPrediction;
-import io.dwcp.agent.event.CompressionChoice;
-import io.dwcp.agent.event.EventSink;
-import io.dwcp.agent.event.TransferRecommendation;
+import io.dwcp.agent.protocol.BandwidthPrediction;
+import io.dwcp.agent.protocol.CompressionChoice;
+import io.dwcp.agent.protocol.Event;
+import io.dwcp.agent.protocol.EventSink;
+import io.dwcp.agent.protocol.TransferRecommendation;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.predict.BandwidthForecast;
 import io.dwcp.agent.predict.TransferAdvisor;
@@ -51,10 +52,44 @@ final class TransferRecommender {
         return Counter.builder("dwcp.recommendations").tag("result", result).description(help).register(registry);
     }
 
-    void onPrediction(BandwidthForecast f, BandwidthPrediction p) {
+    /** The request method answered from the latest advice. */
+    static final String METHOD = "RecommendTransfer";
+
+    /** A streamed event: forecasts become advice, codec choices are remembered per link. */
+    void onEvent(Event e) {
+        if (e instanceof BandwidthPrediction p) {
+            onPrediction(p);
+        } else if (e instanceof CompressionChoice c) {
+            onCompression(c);
+        }
+    }
+
+    /** {@code params.node_id} and {@code params.peer_id} of a {@code RecommendTransfer} request. */
+    static String linkKey(com.fasterxml.jackson.databind.JsonNode p) {
+        com.fasterxml.jackson.databind.JsonNode n = p.get("node_id");
+        if (n == null || !n.isTextual()) {
+            throw new IllegalArgumentException("params.node_id (string) or params.window is required");
+        }
+        com.fasterxml.jackson.databind.JsonNode peer = p.get("peer_id");
+        if (peer == null || !peer.isTextual()) {
+            throw new IllegalArgumentException("params.peer_id (string) is required with node_id");
+        }
+        return MetricRecord.key(n.asText(), peer.asText());
+    }
+
+    /** A model's window was evicted: a link's advice goes with its window. */
+    void evicted(io.dwcp.agent.ingest.Measurement m, String key) {
+        if (m == io.dwcp.agent.ingest.Measurement.LINK) {
+            remove(key);
+        }
+    }
+
+    void onPrediction(BandwidthPrediction p) {
         if (p.node_id() == null || p.peer_id() == null) {
             return;
         }
+        BandwidthForecast f = new BandwidthForecast(p.predicted_bandwidth_mbps(), p.predicted_latency_ms(),
+                p.predicted_packet_loss(), p.predicted_jitter_ms(), p.confidence());
         Optional<TransferAdvisor.Advice> advice = advisor.advise(f);
         String key = MetricRecord.key(p.node_id(), p.peer_id());
         if (advice.isEmpty()) {

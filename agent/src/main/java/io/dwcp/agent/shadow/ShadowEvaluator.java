@@ -7,6 +7,7 @@ import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.ops.RateLimitedLog;
 import io.dwcp.agent.pipeline.Pipeline;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.agent.predict.BandwidthForecast;
 import io.dwcp.agent.predict.Predictor;
 import io.dwcp.models.serving.ModelVersions;
@@ -134,10 +135,11 @@ public final class ShadowEvaluator implements Pipeline.Tap, AutoCloseable {
     }
 
     @Override
-    public void accept(MetricRecord r, float[][] linkWindow) {
+    public void accept(MetricRecord r, Pipeline.StreamInputs inputs) {
         if (!shadowing || r.measurement() != Measurement.LINK) {
             return;
         }
+        float[][] linkWindow = inputs.get(BuiltinModels.BANDWIDTH);
         if (!queue.offer(new Item(r.key(), (float) r.values()[0], linkWindow))) {
             skipped.increment();
             skippedSince = true;

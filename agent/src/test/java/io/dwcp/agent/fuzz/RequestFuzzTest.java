@@ -2,8 +2,8 @@ package io.dwcp.agent.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dwcp.agent.pipeline.Params;
-import io.dwcp.agent.sink.RequestCodec;
+import io.dwcp.agent.protocol.Params;
+import io.dwcp.agent.protocol.RequestCodec;
 import java.nio.charset.StandardCharsets;
 
 /**

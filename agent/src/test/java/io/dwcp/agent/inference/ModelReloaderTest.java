@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dwcp.agent.config.AgentConfig;
-import io.dwcp.agent.event.EventSink;
+import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.pipeline.Pipeline;
-import io.dwcp.agent.pipeline.Request;
+import io.dwcp.agent.protocol.Request;
 import io.dwcp.agent.predict.BandwidthForecast;
 import io.dwcp.agent.predict.ModelSet;
 import io.dwcp.agent.predict.Predictor;
@@ -121,7 +121,7 @@ class ModelReloaderTest {
                 if (rep.errorCode() != null) {
                     errors++;
                 } else {
-                    seen.add(((io.dwcp.agent.event.BandwidthPrediction) rep.result()).predicted_bandwidth_mbps());
+                    seen.add(((io.dwcp.agent.protocol.BandwidthPrediction) rep.result()).predicted_bandwidth_mbps());
                 }
             }
             assertEquals(0, errors, "no request failed across the reloads");

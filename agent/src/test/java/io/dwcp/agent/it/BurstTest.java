@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.agent.config.AgentConfig;
-import io.dwcp.agent.event.BandwidthPrediction;
-import io.dwcp.agent.event.Event;
-import io.dwcp.agent.event.EventSink;
-import io.dwcp.agent.event.PredictionError;
+import io.dwcp.agent.protocol.BandwidthPrediction;
+import io.dwcp.agent.protocol.Event;
+import io.dwcp.agent.protocol.EventSink;
+import io.dwcp.agent.protocol.PredictionError;
 import io.dwcp.agent.inference.BackendSelector;
 import io.dwcp.agent.inference.Backends;
-import io.dwcp.agent.inference.Device;
+import io.dwcp.agent.config.Device;
 import io.dwcp.agent.ingest.DatagramHandler;
 import io.dwcp.agent.ingest.IngestMetrics;
 import io.dwcp.agent.ingest.Measurement;

@@ -1,4 +1,4 @@
-package io.dwcp.agent.inference;
+package io.dwcp.agent.config;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.dwcp.agent.pipeline;
+package io.dwcp.agent.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

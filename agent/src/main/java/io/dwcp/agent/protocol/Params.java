@@ -1,4 +1,4 @@
-package io.dwcp.agent.pipeline;
+package io.dwcp.agent.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,4 +1,4 @@
-package io.dwcp.agent.pipeline;
+package io.dwcp.agent.spec;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

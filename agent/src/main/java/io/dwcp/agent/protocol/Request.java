@@ -1,21 +1,14 @@
-package io.dwcp.agent.pipeline;
+package io.dwcp.agent.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.Consumer;
 
 /**
- * A parsed request from a socket client, answered exactly once through {@code reply} with either a
+ * A parsed inference request ({@code method} is one a {@link RequestHandler} answers, e.g.
+ * {@code PredictBandwidth}) from a socket client, answered exactly once through {@code reply} with either a
  * result object or an error. {@code reply} is thread-safe (it hands the bytes to the client's event loop).
  */
-public record Request(String id, Method method, JsonNode params, Consumer<Reply> reply) {
-
-    /** The inference calls of the Go interface, and the degradation forecast. */
-    public enum Method {
-        PredictBandwidth, SelectCompression, DetectAnomaly, DetectHighLatency,
-        /** Answered from the latest forecast's advice (no model call). */
-        RecommendTransfer,
-        PredictDegradation
-    }
+public record Request(String id, String method, JsonNode params, Consumer<Reply> reply) {
 
     /** Either {@code result} or {@code errorCode}/{@code message}. */
     public record Reply(String id, Object result, String errorCode, String message) {

@@ -1,4 +1,4 @@
-package io.dwcp.agent.event;
+package io.dwcp.agent.protocol;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 

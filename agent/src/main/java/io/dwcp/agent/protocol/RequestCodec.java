@@ -1,10 +1,9 @@
-package io.dwcp.agent.sink;
+package io.dwcp.agent.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dwcp.agent.pipeline.Request;
 import java.io.IOException;
 
 /**
@@ -24,13 +23,19 @@ public final class RequestCodec {
     /** {@code ping}, {@code subscribe}, {@code unsubscribe}: answered by the socket server itself. */
     public record Control(String id, String method, JsonNode params) implements Parsed {}
 
-    /** One of the four model calls. */
-    public record Inference(String id, Request.Method method, JsonNode params) implements Parsed {}
+    /** One of the handler's inference methods. */
+    public record Inference(String id, String method, JsonNode params) implements Parsed {}
 
     /** Refused before any work, with the error code and message to send back. */
     public record Invalid(String id, String code, String message) implements Parsed {}
 
-    public static Parsed parse(String line) {
+    /** {@code methods}: the inference methods answered; any other method is {@code unknown_method}. */
+    public static Parsed parse(String line, java.util.Set<String> methods) {
+        return parse(line, methods::contains);
+    }
+
+    /** {@code known}: whether a method is answered; any other method is {@code unknown_method}. */
+    public static Parsed parse(String line, java.util.function.Predicate<String> known) {
         JsonNode req;
         try {
             req = MAPPER.readTree(line);
@@ -55,16 +60,13 @@ public final class RequestCodec {
                 return new Control(id, method, params);
             }
             default -> {
-                Request.Method m;
-                try {
-                    m = Request.Method.valueOf(method);
-                } catch (IllegalArgumentException e) {
+                if (!known.test(method)) {
                     return new Invalid(id, "unknown_method", "unknown method '" + truncate(method) + "'");
                 }
                 if (id == null) {
                     return new Invalid(null, "bad_request", "inference requests need an \"id\"");
                 }
-                return new Inference(id, m, params);
+                return new Inference(id, method, params);
             }
         }
     }

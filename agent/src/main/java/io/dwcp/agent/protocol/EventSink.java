@@ -1,4 +1,4 @@
-package io.dwcp.agent.event;
+package io.dwcp.agent.protocol;
 
 /**
  * Where events go. {@code publish} never blocks and never throws: a sink that cannot keep up drops

@@ -1,6 +1,6 @@
-package io.dwcp.agent.ops;
+package io.dwcp.agent;
 
-import io.dwcp.agent.AgentService;
+import io.dwcp.agent.ops.Transports;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;

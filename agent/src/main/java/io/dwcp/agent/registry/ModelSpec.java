@@ -1,0 +1,139 @@
+package io.dwcp.agent.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.ingest.Measurement;
+import io.dwcp.agent.ingest.MetricRecord;
+import io.dwcp.agent.predict.Predictor;
+import io.dwcp.agent.protocol.Event;
+import io.dwcp.agent.window.RingWindow;
+import io.dwcp.models.features.FeatureSchema;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything the agent needs to serve one model. Adding a model is one implementation of this interface
+ * (plus its training and serving pieces in {@code models/}) registered in a {@link ModelRegistry}: the
+ * pipeline, backends, reloader and history recorder are generic over it.
+ *
+ * <p>A spec is a stateless description; the state one pipeline keeps for the model (per-link streaming
+ * state, accuracy tracking) lives in the {@link Serving} it creates with {@link #serving}.
+ *
+ * @param <I> one model input (a window, a feature vector, ...)
+ * @param <O> one model output
+ */
+public interface ModelSpec<I, O> {
+    /**
+     * The model's name: its {@code model} metric label, its folder under the models directory and in the
+     * embedded defaults, and the key of its predictor in a {@link ModelSet}.
+     */
+    String name();
+
+    /** The measurement whose records feed the model's stream. */
+    Measurement measurement();
+
+    /** The feature schema of one row of the model's input (names and order the artifact must declare). */
+    FeatureSchema schema();
+
+    /** The model's feature row of one record: the one feature definition, shared with training and history. */
+    float[] features(MetricRecord record);
+
+    /** Rows kept per key (window length); 0 when the model reads one record at a time and keeps no window. */
+    int windowLength(AgentConfig config);
+
+    /** The {@code store} label of the model's window metrics. */
+    default String windowStoreName() {
+        return name();
+    }
+
+    /**
+     * The setting that fixes {@link #windowLength} (named in the error when a model's trained window
+     * differs); null when the window is not configurable and the artifact's own window is used.
+     */
+    default String windowLengthKey() {
+        return null;
+    }
+
+    /** Whether {@link #windowLength} must equal the artifact's trained window. */
+    default boolean windowMustMatch() {
+        return windowLengthKey() != null;
+    }
+
+    /**
+     * Whether the model predicts for the stream (keeps windows from ingested records); when false it only
+     * answers requests that carry their own input.
+     */
+    default boolean streams(AgentConfig config) {
+        return true;
+    }
+
+    /** Ways to run the trained model, best first; the first that loads and passes its smoke test serves. */
+    List<Provider<I, O>> providers();
+
+    /** What serves when no provider can: a classic method that needs no trained artifact. Fresh per call. */
+    Predictor<I, O> baseline();
+
+    /** The request methods this model answers on the socket (unique across the registry). */
+    Set<String> methods();
+
+    /** Whether the ingested records of {@link #measurement} are recorded to history as this model's rows. */
+    default boolean recordsHistory() {
+        return true;
+    }
+
+    /** Whether input drift against the model's training scaler is monitored. */
+    default boolean monitorsDrift() {
+        return true;
+    }
+
+    /** The pipeline's per-model state and behaviour; one per pipeline, created before its worker starts. */
+    Serving<I, O> serving(Context context);
+
+    /** What a {@link Serving} may use. */
+    record Context(AgentConfig config, MeterRegistry registry) {}
+
+    /**
+     * A model's behaviour inside one pipeline. {@link #streamInput} and {@link #decode} run on the pipeline
+     * worker; {@link #event} and {@link #publish} on the model's batcher thread (make shared state
+     * concurrent); {@link #evicted} on the worker.
+     */
+    interface Serving<I, O> {
+        /**
+         * The record was added to its key's window ({@code window} null when the model keeps none): the input
+         * to predict for it now, or null for none yet (window not full, cadence).
+         */
+        I streamInput(MetricRecord record, float[] features, RingWindow window);
+
+        /**
+         * A request's input, from its params and the model's windows ({@code windows} null when the model
+         * keeps none). Bad params throw {@link IllegalArgumentException} with the message for the client.
+         */
+        RequestInput<I> decode(String method, JsonNode params, Windows windows);
+
+        /** The event (stream) or reply result (request) for one output; {@code who} null for a bare request. */
+        Event event(MetricRecord who, O output, Predictor<I, O> model);
+
+        /** Whether a stream event goes out (e.g. anomalies only); may update per-key state. */
+        default boolean publish(MetricRecord record, O output, Event event) {
+            return true;
+        }
+
+        /** The key's window was evicted: forget its state. */
+        default void evicted(String key) {}
+
+        /** Once a second on the worker: publish gauges and the like. */
+        default void tick() {}
+    }
+
+    /** A decoded request: the model input and whom it is about (null: a bare window or vector). */
+    record RequestInput<I>(I input, MetricRecord who) {}
+
+    /** Read access to a model's windows for requests. */
+    interface Windows {
+        RingWindow get(String key);
+
+        /** Rows per full window. */
+        int length();
+    }
+}

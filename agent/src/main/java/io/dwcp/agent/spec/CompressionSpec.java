@@ -1,0 +1,115 @@
+package io.dwcp.agent.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.ingest.Measurement;
+import io.dwcp.agent.ingest.MetricRecord;
+import io.dwcp.agent.predict.AnalyticCompressionSelector;
+import io.dwcp.agent.predict.CompressionDecision;
+import io.dwcp.agent.predict.Predictor;
+import io.dwcp.agent.protocol.CompressionChoice;
+import io.dwcp.agent.protocol.Event;
+import io.dwcp.agent.registry.ModelSpec;
+import io.dwcp.agent.registry.Provider;
+import io.dwcp.agent.registry.Smokable;
+import io.dwcp.agent.window.RingWindow;
+import io.dwcp.models.features.FeatureSchema;
+import io.dwcp.models.features.Scaler;
+import io.dwcp.models.features.Schemas;
+import io.dwcp.models.serving.CompressionSelector;
+import io.dwcp.models.serving.ModelArtifact;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The compression selector: one {@code dwcp_transfer} record in, a codec and level out, streamed as
+ * {@code compression_choice} for every record and answered to {@code SelectCompression}. Keeps no window.
+ */
+public final class CompressionSpec implements ModelSpec<float[], CompressionDecision> {
+    public static final String NAME = "compression";
+    public static final String METHOD = "SelectCompression";
+
+    @Override public String name() { return NAME; }
+    @Override public Measurement measurement() { return Measurement.TRANSFER; }
+    @Override public FeatureSchema schema() { return Schemas.COMPRESSION; }
+    @Override public int windowLength(AgentConfig c) { return 0; }
+    @Override public Set<String> methods() { return Set.of(METHOD); }
+    @Override public float[] features(MetricRecord r) { return SmokeChecks.floats(r.values()); }
+
+    @Override
+    public List<Provider<float[], CompressionDecision>> providers() {
+        return List.of(new Provider<>() {
+            @Override public String name() { return "tensorflow"; }
+            @Override public Engine engine() { return Engine.TENSORFLOW; }
+
+            @Override
+            public Smokable<float[], CompressionDecision> create(ModelArtifact a, Environment env) {
+                return env.tensorflow(env.onGpu(), () -> new Tf(new CompressionSelector(a)));
+            }
+        });
+    }
+
+    @Override
+    public Predictor<float[], CompressionDecision> baseline() {
+        return new AnalyticCompressionSelector();
+    }
+
+    @Override
+    public Serving<float[], CompressionDecision> serving(Context ctx) {
+        return new Serving<>() {
+            @Override
+            public float[] streamInput(MetricRecord r, float[] features, RingWindow w) {
+                return features;
+            }
+
+            @Override
+            public RequestInput<float[]> decode(String method, JsonNode p, Windows windows) {
+                return new RequestInput<>(RequestParams.vector(p, Schemas.COMPRESSION.size()), null);
+            }
+
+            @Override
+            public Event event(MetricRecord r, CompressionDecision d, Predictor<float[], CompressionDecision> m) {
+                return new CompressionChoice(RequestParams.nodeId(r), RequestParams.peerId(r), d.codec(),
+                        AnalyticCompressionSelector.codecName(d.codec()), d.level(), d.expectedGain(), d.confidence(),
+                        m.name() + "/" + m.version(), Instant.now().toString());
+            }
+        };
+    }
+
+    /** The trained policy net (TensorFlow). */
+    static final class Tf implements Smokable<float[], CompressionDecision> {
+        private final CompressionSelector m;
+
+        Tf(CompressionSelector m) {
+            this.m = m;
+        }
+
+        @Override public String name() { return "policy-net"; }
+        @Override public Optional<Scaler> inputScaler() { return Optional.of(m.metadata().scaler()); }
+        @Override public String version() { return m.metadata().version(); }
+
+        @Override
+        public List<CompressionDecision> predictBatch(List<float[]> in) {
+            CompressionSelector.Choice[] c = m.select(in.toArray(new float[0][]));
+            List<CompressionDecision> r = new ArrayList<>(c.length);
+            for (CompressionSelector.Choice x : c) {
+                r.add(new CompressionDecision(x.ordinal(), x.level(), x.expectedGainVsNone(), x.probability()));
+            }
+            return r;
+        }
+
+        @Override
+        public void smoke() {
+            List<CompressionDecision> d = predictBatch(List.of(SmokeChecks.centreRow(m.metadata().scaler())));
+            if (d.size() != 1 || d.get(0).codec() < 0 || d.get(0).codec() >= Schemas.Codec.values().length) {
+                throw new IllegalStateException("compression: smoke inference gave " + d);
+            }
+            SmokeChecks.finite("compression", d.get(0).expectedGain(), d.get(0).confidence());
+        }
+
+        @Override public void close() { m.close(); }
+    }
+}
