@@ -130,9 +130,16 @@ public final class TensorFlowBackend implements InferenceBackend {
     private <I, O> Predictor<I, O> one(ModelSpec<I, O> spec, Path modelsDir, List<String> notes, Set<String> failed) {
         String name = spec.name();
         try {
-            Optional<Path> dir = resolve(modelsDir, name);
-            ModelArtifact a = dir.isPresent() ? ModelArtifact.load(dir.get()) : ModelArtifact.loadDefault(name);
-            checkWindow(spec, a);
+            Optional<Path> dir = spec.hasArtifact() ? resolve(modelsDir, name) : Optional.empty();
+            ModelArtifact a = null;
+            if (spec.hasArtifact()) {
+                a = dir.isPresent() ? ModelArtifact.load(dir.get()) : ModelArtifact.loadDefault(name);
+                checkWindow(spec, a);
+            } else if (spec.providers().isEmpty()) {
+                Predictor<I, O> baseline = spec.baseline();
+                notes.add(name + ": " + baseline.name() + " (no trained artifact)");
+                return baseline;
+            }
             List<String> why = new ArrayList<>();
             Exception only = null;
             for (Provider<I, O> provider : spec.providers()) {
@@ -141,7 +148,7 @@ public final class TensorFlowBackend implements InferenceBackend {
                 try {
                     p = provider.create(a, env(gpu && tf));
                     p.smoke();
-                    String where = dir.map(Path::toString).orElse("embedded default");
+                    String where = dir.map(Path::toString).orElse(a == null ? "no artifact" : "embedded default");
                     notes.add(name + ": " + p.name() + "/" + p.version() + " from " + where
                             + (p.engine() != null ? ", graph " + p.engine() : ""));
                     if (gpu && tf) {

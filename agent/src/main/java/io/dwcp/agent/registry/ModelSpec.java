@@ -77,6 +77,14 @@ public interface ModelSpec<I, O> {
     /** The request methods this model answers on the socket (unique across the registry). */
     Set<String> methods();
 
+    /**
+     * Whether the model has a trained artifact ({@code <models-dir>/<name>}, else the embedded default). A
+     * model without one is served by its first provider that needs no artifact, else by its baseline.
+     */
+    default boolean hasArtifact() {
+        return true;
+    }
+
     /** Whether the ingested records of {@link #measurement} are recorded to history as this model's rows. */
     default boolean recordsHistory() {
         return true;

@@ -1,5 +1,6 @@
 package io.dwcp.agent.fuzz;
 
+import io.dwcp.agent.spec.BuiltinModels;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dwcp.agent.protocol.Params;
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 class RequestFuzzTest {
     @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void request(byte[] data) {
-        RequestCodec.Parsed p = RequestCodec.parse(new String(data, StandardCharsets.UTF_8));
+        RequestCodec.Parsed p = RequestCodec.parse(new String(data, StandardCharsets.UTF_8), BuiltinModels.registry().methods());
         if (p == null) {
             throw new AssertionError("null parse");
         }

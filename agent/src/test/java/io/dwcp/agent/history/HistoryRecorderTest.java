@@ -1,5 +1,6 @@
 package io.dwcp.agent.history;
 
+import io.dwcp.agent.spec.BuiltinModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class HistoryRecorderTest {
     @Test
     void recordsTheForecasterFeaturesReadableByTheTrainer() throws Exception {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        try (HistoryRecorder r = new HistoryRecorder(cfg(Map.of()), reg).start()) {
+        try (HistoryRecorder r = new HistoryRecorder(cfg(Map.of()), BuiltinModels.registry(), reg).start()) {
             for (int i = 0; i < 300; i++) {
                 r.record(link(i));
             }
@@ -55,7 +56,7 @@ class HistoryRecorderTest {
         assertEquals(300, rows.size());
         HistoryRow r61 = rows.get(61);
         assertEquals(161f, r61.values()[0]);
-        assertEquals(1f + 1 / 60f, r61.values()[4], 1e-5); // time of day (h), as Pipeline.linkVector
+        assertEquals(1f + 1 / 60f, r61.values()[4], 1e-5); // time of day (h), as the forecaster's feature row
         assertEquals(0f, r61.values()[5]); // Monday
         assertEquals(300, h.linkSeries(200).get(0).length());
         assertEquals(301.0, reg.get("dwcp.history.records").counter().count());
@@ -69,7 +70,7 @@ class HistoryRecorderTest {
     @Test
     void aFullQueueDropsAndCountsNeverBlocks() {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        HistoryRecorder r = new HistoryRecorder(cfg(Map.of("dwcp.history.queue-capacity", "16")), reg); // not started
+        HistoryRecorder r = new HistoryRecorder(cfg(Map.of("dwcp.history.queue-capacity", "16")), BuiltinModels.registry(), reg); // not started
         for (int i = 0; i < 20; i++) {
             r.record(link(i));
         }
@@ -87,7 +88,7 @@ class HistoryRecorderTest {
         Path old = dir.resolve("history-20200101T000000000Z-0000.dwh");
         Files.write(old, new byte[100]);
         Files.setLastModifiedTime(old, FileTime.fromMillis(now.get() - Duration.ofHours(2).toMillis()));
-        HistoryRecorder r = new HistoryRecorder(c, reg, now::get).start();
+        HistoryRecorder r = new HistoryRecorder(c, BuiltinModels.registry(), reg, now::get).start();
         try {
             // ~40 bytes per link row: 60k rows = ~2.4 MB through 64 KiB files under a 1 MiB cap.
             for (int i = 0; i < 60_000; i++) {

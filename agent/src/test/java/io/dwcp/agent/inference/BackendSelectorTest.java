@@ -1,5 +1,7 @@
 package io.dwcp.agent.inference;
 
+import io.dwcp.agent.config.Device;
+import io.dwcp.agent.spec.BuiltinModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -27,7 +29,7 @@ class BackendSelectorTest {
 
     final InferenceBackend gpuMissing = new Fake("tf-gpu", 200, true, "no NVIDIA device nodes");
     final InferenceBackend cpu = new Fake("tf-cpu", 100, false, null);
-    final InferenceBackend base = new BaselineBackend();
+    final InferenceBackend base = new BaselineBackend(BuiltinModels.registry());
 
     @Test
     void autoTakesBestAvailableAndSaysWhyOthersWereSkipped() {

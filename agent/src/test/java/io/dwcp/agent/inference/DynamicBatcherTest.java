@@ -65,7 +65,7 @@ class DynamicBatcherTest {
     void sizeTriggerSendsFullBatchesWithoutWaitingForTheDelay() throws Exception {
         Doubler d = new Doubler();
         // A 60 s delay: only the size trigger can complete these within the 5 s we wait.
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 4, 60_000_000, 100, new SimpleMeterRegistry())) {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 4, 60_000_000, 100, new SimpleMeterRegistry()).start()) {
             List<CompletableFuture<Integer>> fs = new ArrayList<>();
             for (int i = 1; i <= 8; i++) {
                 fs.add(b.submit(i));
@@ -80,7 +80,7 @@ class DynamicBatcherTest {
     @Test
     void delayTriggerSendsAPartialBatch() throws Exception {
         Doubler d = new Doubler();
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 64, 2_000, 100, new SimpleMeterRegistry())) {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 64, 2_000, 100, new SimpleMeterRegistry()).start()) {
             CompletableFuture<Integer> f1 = b.submit(1);
             CompletableFuture<Integer> f2 = b.submit(2);
             assertEquals(2, f1.get(5, TimeUnit.SECONDS));
@@ -96,7 +96,7 @@ class DynamicBatcherTest {
         Doubler d = new Doubler();
         d.gate = new CountDownLatch(1);
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 1, 0, 2, reg)) {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 1, 0, 2, reg).start()) {
             b.submit(0);
             while (d.sizes.isEmpty()) {
                 Thread.sleep(1);
@@ -116,7 +116,7 @@ class DynamicBatcherTest {
         Doubler d = new Doubler();
         d.failWith = new IllegalStateException("boom");
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 8, 100, 100, reg)) {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 8, 100, 100, reg).start()) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> b.submit(1).get(5, TimeUnit.SECONDS));
             assertEquals("boom", e.getCause().getMessage());
             d.failWith = null;
@@ -129,7 +129,7 @@ class DynamicBatcherTest {
     void pendingFuturesFailOnShutdownDeadline() throws Exception {
         Doubler d = new Doubler();
         d.gate = new CountDownLatch(1);
-        DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 1, 0, 100, new SimpleMeterRegistry());
+        DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 1, 0, 100, new SimpleMeterRegistry()).start();
         b.submit(0);
         while (d.sizes.isEmpty()) {
             Thread.sleep(1);
@@ -145,7 +145,7 @@ class DynamicBatcherTest {
     @Test
     void gracefulCloseFlushesQueuedWork() throws Exception {
         Doubler d = new Doubler();
-        DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 2, 1_000_000, 100, new SimpleMeterRegistry());
+        DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 2, 1_000_000, 100, new SimpleMeterRegistry()).start();
         List<CompletableFuture<Integer>> fs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             fs.add(b.submit(i));

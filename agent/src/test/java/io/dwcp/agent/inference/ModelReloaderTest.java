@@ -9,7 +9,8 @@ import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.pipeline.Pipeline;
 import io.dwcp.agent.protocol.Request;
 import io.dwcp.agent.predict.BandwidthForecast;
-import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.agent.registry.ModelSet;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.agent.predict.Predictor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -63,11 +64,11 @@ class ModelReloaderTest {
 
         @Override
         public Loaded load(Path dir) {
-            ModelSet b = ModelSet.baselines();
+            ModelSet b = ModelSet.baselines(BuiltinModels.registry());
             if (corrupt) {
                 return new Loaded(b, List.of("bandwidth: forest.bin truncated"), Set.of("bandwidth"));
             }
-            return new Loaded(new ModelSet(next, b.compression(), b.reliability(), b.latency(), b.degradation()), List.of(), Set.of());
+            return new Loaded(b.with("bandwidth", next), List.of(), Set.of());
         }
     }
 
@@ -79,7 +80,7 @@ class ModelReloaderTest {
         Constant v1 = new Constant("1", 100);
         backend.next = v1;
         EventSink none = e -> { };
-        try (Pipeline p = new Pipeline(cfg, backend.load(null).models(), none, reg);
+        try (Pipeline p = new Pipeline(cfg, BuiltinModels.registry(), backend.load(null).models(), none, reg);
              ModelReloader r = new ModelReloader(backend, null, p, 200, reg)) {
             p.start();
             ObjectMapper m = new ObjectMapper();
@@ -90,7 +91,7 @@ class ModelReloaderTest {
                 int i = 0;
                 while (!stop.get()) {
                     try {
-                        p.submit(new Request("r" + i++, Request.Method.PredictBandwidth, m.readTree(window), replies::add));
+                        p.submit(new Request("r" + i++, "PredictBandwidth", m.readTree(window), replies::add));
                         Thread.sleep(1);
                     } catch (Exception e) {
                         throw new RuntimeException(e);
@@ -103,12 +104,12 @@ class ModelReloaderTest {
             backend.corrupt = true;
             assertEquals(List.of(), r.reloadNow());
             assertEquals(1, reg.get("dwcp.model.reloads").tag("result", "rejected").counter().count());
-            assertEquals("1", p.models().bandwidth().version(), "old model keeps serving");
+            assertEquals("1", p.models().get(BuiltinModels.BANDWIDTH).version(), "old model keeps serving");
 
             backend.corrupt = false;
             backend.next = new Constant("2", 200);
             assertEquals(1, r.reloadNow().size());
-            assertEquals("2", p.models().bandwidth().version());
+            assertEquals("2", p.models().get(BuiltinModels.BANDWIDTH).version());
             Thread.sleep(500);
             stop.set(true);
             traffic.join();

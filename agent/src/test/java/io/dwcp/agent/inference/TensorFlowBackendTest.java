@@ -9,7 +9,8 @@ import io.dwcp.agent.predict.AnomalyVerdict;
 import io.dwcp.agent.predict.BandwidthForecast;
 import io.dwcp.agent.predict.CompressionDecision;
 import io.dwcp.agent.predict.LatencyVerdict;
-import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.agent.registry.ModelSet;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.models.serving.ModelArtifact;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -32,14 +33,14 @@ class TensorFlowBackendTest {
     @BeforeAll
     static void backend() {
         AgentConfig cfg = AgentConfig.from(k -> Optional.ofNullable(Map.<String, String>of().get(k)));
-        cpu = new TensorFlowBackend(false, cfg, new SimpleMeterRegistry());
+        cpu = new TensorFlowBackend(false, cfg, BuiltinModels.registry(), new SimpleMeterRegistry());
     }
 
     @Test
     void cpuBackendAvailableGpuBackendSaysWhyNot() {
         assertTrue(cpu.isAvailable(), String.valueOf(cpu.unavailabilityCause()));
         AgentConfig cfg = AgentConfig.from(k -> Optional.empty());
-        TensorFlowBackend gpu = new TensorFlowBackend(true, cfg, new SimpleMeterRegistry());
+        TensorFlowBackend gpu = new TensorFlowBackend(true, cfg, BuiltinModels.registry(), new SimpleMeterRegistry());
         if (!gpu.isAvailable()) {
             assertFalse(gpu.unavailabilityCause().isBlank());
         }
@@ -53,7 +54,7 @@ class TensorFlowBackendTest {
         assertTrue(l.notes().stream().anyMatch(n -> n.startsWith("degradation: ") && n.contains(", graph fused-lstm")),
                 String.join("\n", l.notes()));
         try (ModelSet m = l.models()) {
-            assertEquals("bilstm-attention", m.degradation().name());
+            assertEquals("bilstm-attention", m.get(BuiltinModels.DEGRADATION).name());
             io.dwcp.models.data.DegradationSeries.Slo slo = new io.dwcp.models.data.DegradationSeries.Slo(100, 300, 0.02);
             float[][] steady = new float[60][];
             float[][] ramp = new float[60][];
@@ -63,7 +64,7 @@ class TensorFlowBackendTest {
                 // Latency climbing 1 ms a sample from sample 20: 80 ms now, over 100 ms within ~20 samples.
                 ramp[t] = new float[] {800 - wiggle, 40 + wiggle + Math.max(0, t - 20), 0.001f, 2, 12 + t / 60f, 2};
             }
-            List<io.dwcp.agent.predict.DegradationVerdict> v = m.degradation().predictBatch(List.of(
+            List<io.dwcp.agent.predict.DegradationVerdict> v = m.get(BuiltinModels.DEGRADATION).predictBatch(List.of(
                     new io.dwcp.agent.predict.DegradationInput(steady, slo), new io.dwcp.agent.predict.DegradationInput(ramp, slo)));
             assertFalse(v.get(0).degrading(), "steady link: p=" + v.get(0).probability());
             assertTrue(v.get(1).degrading(), "ramp towards the SLO: p=" + v.get(1).probability());
@@ -83,7 +84,7 @@ class TensorFlowBackendTest {
             // Against the agent's default throughput floor (10 Mbit/s, 80x below this link) the headroom is clamped
             // to the model's training range; unclamped it blinded the model (p = 0.0024 for a ramp through the SLO).
             io.dwcp.models.data.DegradationSeries.Slo lowFloor = new io.dwcp.models.data.DegradationSeries.Slo(100, 10, 0.02);
-            List<io.dwcp.agent.predict.DegradationVerdict> d = m.degradation().predictBatch(List.of(
+            List<io.dwcp.agent.predict.DegradationVerdict> d = m.get(BuiltinModels.DEGRADATION).predictBatch(List.of(
                     new io.dwcp.agent.predict.DegradationInput(steady, lowFloor),
                     new io.dwcp.agent.predict.DegradationInput(ramp, lowFloor)));
             assertFalse(d.get(0).degrading(), "steady link, 10 Mbit/s floor: p=" + d.get(0).probability());
@@ -94,7 +95,7 @@ class TensorFlowBackendTest {
     @Test
     void fusedLstmOffServesBothLstmModelsFromTheSavedModel() {
         AgentConfig cfg = AgentConfig.from(k -> Optional.ofNullable(Map.of("dwcp.inference.fused-lstm", "false").get(k)));
-        InferenceBackend.Loaded l = new TensorFlowBackend(false, cfg, new SimpleMeterRegistry()).load(null);
+        InferenceBackend.Loaded l = new TensorFlowBackend(false, cfg, BuiltinModels.registry(), new SimpleMeterRegistry()).load(null);
         try (ModelSet m = l.models()) {
             assertEquals(java.util.Set.of(), l.failed(), String.join("\n", l.notes()));
             for (String model : List.of("bandwidth: ", "degradation: ")) {
@@ -107,10 +108,10 @@ class TensorFlowBackendTest {
     @Test
     void degradationModelWithAnotherWindowLengthIsRefused() {
         AgentConfig cfg = AgentConfig.from(k -> Optional.ofNullable(Map.of("dwcp.degradation.window-length", "30").get(k)));
-        InferenceBackend.Loaded l = new TensorFlowBackend(false, cfg, new SimpleMeterRegistry()).load(null);
+        InferenceBackend.Loaded l = new TensorFlowBackend(false, cfg, BuiltinModels.registry(), new SimpleMeterRegistry()).load(null);
         try (ModelSet m = l.models()) {
             assertTrue(l.failed().contains("degradation"), String.join("\n", l.notes()));
-            assertEquals("baseline-trend", m.degradation().name());
+            assertEquals("baseline-trend", m.get(BuiltinModels.DEGRADATION).name());
         }
     }
 
@@ -119,27 +120,27 @@ class TensorFlowBackendTest {
         InferenceBackend.Loaded l = cpu.load(null);
         assertEquals(java.util.Set.of(), l.failed(), String.join("\n", l.notes()));
         try (ModelSet m = l.models()) {
-            assertEquals("lstm-forecaster", m.bandwidth().name());
-            assertEquals("policy-net", m.compression().name());
-            assertTrue(m.reliability().name().startsWith("isolation-forest-"), m.reliability().name());
-            assertEquals("lstm-autoencoder", m.latency().name());
+            assertEquals("lstm-forecaster", m.get(BuiltinModels.BANDWIDTH).name());
+            assertEquals("policy-net", m.get(BuiltinModels.COMPRESSION).name());
+            assertTrue(m.get(BuiltinModels.RELIABILITY).name().startsWith("isolation-forest-"), m.get(BuiltinModels.RELIABILITY).name());
+            assertEquals("lstm-autoencoder", m.get(BuiltinModels.LATENCY).name());
 
             float[][] steady = new float[10][];
             for (int t = 0; t < 10; t++) {
                 steady[t] = new float[] {800, 40, 0.001f, 2, 12, 2};
             }
-            BandwidthForecast f = m.bandwidth().predictBatch(List.<float[][]>of(steady)).get(0);
+            BandwidthForecast f = m.get(BuiltinModels.BANDWIDTH).predictBatch(List.<float[][]>of(steady)).get(0);
             assertEquals(800, f.bandwidthMbps(), 80, "a steady link is forecast near its level: " + f);
             assertTrue(f.confidence() >= 0 && f.confidence() <= 1);
 
-            CompressionDecision slow = m.compression().predictBatch(List.of(new float[] {10, 80, 2, 64 << 20, 2, 0.2f})).get(0);
+            CompressionDecision slow = m.get(BuiltinModels.COMPRESSION).predictBatch(List.of(new float[] {10, 80, 2, 64 << 20, 2, 0.2f})).get(0);
             assertTrue(slow.codec() != 0, "10 Mbit/s and a very compressible payload: compress (" + slow + ")");
-            CompressionDecision fast = m.compression().predictBatch(List.of(new float[] {40_000, 0.2f, 0, 64 << 20, 7.99f, 0.9f})).get(0);
+            CompressionDecision fast = m.get(BuiltinModels.COMPRESSION).predictBatch(List.of(new float[] {40_000, 0.2f, 0, 64 << 20, 7.99f, 0.9f})).get(0);
             assertEquals(0, fast.codec(), "40 Gbit/s, incompressible, busy CPU: send as is (" + fast + ")");
 
             float[] healthy = {99.99f, 0.0005f, 0.0005f, 10, 0.8f, 5, 0.4f, 0.5f, 0.001f};
             float[] failing = {92f, 0.15f, 0.1f, 2000, 12f, 15, 0.95f, 0.6f, 0.05f};
-            List<AnomalyVerdict> v = m.reliability().predictBatch(List.of(new float[][] {healthy}, new float[][] {failing}));
+            List<AnomalyVerdict> v = m.get(BuiltinModels.RELIABILITY).predictBatch(List.of(new float[][] {healthy}, new float[][] {failing}));
             assertFalse(v.get(0).anomaly(), "healthy node: " + v.get(0));
             assertTrue(v.get(1).anomaly(), "failure burst: " + v.get(1));
             assertTrue(v.get(1).score() > v.get(0).score());
@@ -150,7 +151,7 @@ class TensorFlowBackendTest {
                 calm[t] = new float[] {5, 3, 50, 10, 20, 30, 0, 3, 5, 0, 1, 0};
                 storm[t] = t < 20 ? calm[t].clone() : new float[] {70, 40, 10, 120, 260, 400, 6, 3, 5, 0, 1, 0};
             }
-            List<LatencyVerdict> lv = m.latency().predictBatch(List.of(calm, storm));
+            List<LatencyVerdict> lv = m.get(BuiltinModels.LATENCY).predictBatch(List.of(calm, storm));
             assertFalse(lv.get(0).anomaly(), "calm LAN cluster: " + lv.get(0).error() + " vs " + lv.get(0).threshold());
             assertTrue(lv.get(1).anomaly(), "leader-election storm: " + lv.get(1).error());
             double sum = 0;

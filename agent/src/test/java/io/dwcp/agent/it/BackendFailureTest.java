@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dwcp.agent.AgentService;
 import io.dwcp.agent.predict.BandwidthForecast;
-import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.agent.registry.ModelSet;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.agent.predict.Predictor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -67,8 +68,7 @@ class BackendFailureTest {
             MeterRegistry reg = ctx.getBean(MeterRegistry.class);
             ModelSet m = agent.pipeline().models();
             AtomicInteger thrown = new AtomicInteger();
-            agent.pipeline().swapModels(new ModelSet(new Throwing(m.bandwidth(), thrown), m.compression(),
-                    m.reliability(), m.latency(), m.degradation()));
+            agent.pipeline().swapModels(m.with("bandwidth", new Throwing(m.get(BuiltinModels.BANDWIDTH), thrown)));
             c.send("{\"id\":\"s\",\"method\":\"subscribe\",\"params\":{\"types\":[\"bandwidth_prediction\",\"prediction_error\"]}}");
             c.reply("s");
 

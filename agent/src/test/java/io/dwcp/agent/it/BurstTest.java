@@ -1,5 +1,6 @@
 package io.dwcp.agent.it;
 
+import io.dwcp.agent.spec.BuiltinModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,8 +100,8 @@ class BurstTest {
         for (int i = 0; i < LINKS; i++) {
             peers[i] = "p" + i;
         }
-        var backend = BackendSelector.select(Device.CPU, Backends.all(cfg, reg)).backend();
-        try (Pipeline p = new Pipeline(cfg, backend.load(null).models(), sink, reg)) {
+        var backend = BackendSelector.select(Device.CPU, Backends.all(cfg, BuiltinModels.registry(), reg)).backend();
+        try (Pipeline p = new Pipeline(cfg, BuiltinModels.registry(), backend.load(null).models(), sink, reg)) {
             p.start();
             DatagramHandler in = new DatagramHandler(null, p, new IngestMetrics(reg, Duration.ofHours(1)));
 

@@ -1,5 +1,6 @@
 package io.dwcp.agent.it;
 
+import io.dwcp.agent.spec.BuiltinModels;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,7 @@ class CorruptReloadTest {
              LineClient c = new LineClient(sock)) {
             AgentService agent = ctx.getBean(AgentService.class);
             MeterRegistry reg = ctx.getBean(MeterRegistry.class);
-            String serving = agent.pipeline().models().reliability().name() + "/" + agent.pipeline().models().reliability().version();
+            String serving = agent.pipeline().models().get(BuiltinModels.RELIABILITY).name() + "/" + agent.pipeline().models().get(BuiltinModels.RELIABILITY).version();
 
             Map<String, JsonNode> replies = new ConcurrentHashMap<>();
             AtomicInteger sent = new AtomicInteger();
@@ -96,8 +97,8 @@ class CorruptReloadTest {
             collector.join(20_000);
 
             assertEquals(1, rejected(reg), 0.0, "one reload, rejected");
-            assertEquals(serving, agent.pipeline().models().reliability().name() + "/"
-                    + agent.pipeline().models().reliability().version(), "old model keeps serving");
+            assertEquals(serving, agent.pipeline().models().get(BuiltinModels.RELIABILITY).name() + "/"
+                    + agent.pipeline().models().get(BuiltinModels.RELIABILITY).version(), "old model keeps serving");
             long errors = replies.values().stream().filter(n -> !"reply".equals(n.path("type").asText())).count();
             long ok = replies.values().stream().filter(n -> "reply".equals(n.path("type").asText())).count();
             assertTrue(sent.get() > 100, "requests flowed: " + sent.get());

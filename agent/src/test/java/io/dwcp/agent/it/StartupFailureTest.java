@@ -1,5 +1,6 @@
 package io.dwcp.agent.it;
 
+import io.dwcp.agent.spec.BuiltinModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -197,7 +198,7 @@ class StartupFailureTest {
                     "dwcp.socket.path", dir.resolve("a.sock").toString(), "dwcp.inference.models-dir", mnt.toString()))) {
                 AgentService agent = ctx.getBean(AgentService.class);
                 assertTrue(agent.healthy());
-                assertEquals("1.0.0", agent.pipeline().models().reliability().version());
+                assertEquals("1.0.0", agent.pipeline().models().get(BuiltinModels.RELIABILITY).version());
             }
         } finally {
             umount(mnt);

@@ -13,7 +13,9 @@ import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.EventCodec;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
-import io.dwcp.agent.predict.ModelSet;
+import io.dwcp.agent.registry.ModelSet;
+import io.dwcp.agent.spec.BuiltinModels;
+import io.dwcp.agent.protocol.Request;
 import io.dwcp.agent.protocol.RequestCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -46,7 +48,7 @@ class DegradationRequestTest {
     }
 
     static JsonNode ask(Pipeline p, String line) throws Exception {
-        RequestCodec.Parsed parsed = RequestCodec.parse(line);
+        RequestCodec.Parsed parsed = RequestCodec.parse(line, p.methods());
         RequestCodec.Inference inf = assertInstanceOf(RequestCodec.Inference.class, parsed);
         CompletableFuture<Request.Reply> reply = new CompletableFuture<>();
         p.submit(new Request(inf.id(), inf.method(), inf.params(), reply::complete));
@@ -62,7 +64,7 @@ class DegradationRequestTest {
         List<Event> events = new CopyOnWriteArrayList<>();
         AgentConfig cfg = config(Map.of("dwcp.degradation.stream-every", "20", "dwcp.degradation.slo-latency-ms", "100",
                 "dwcp.degradation.every", "1"));
-        Pipeline p = new Pipeline(cfg, ModelSet.baselines(), events::add, new SimpleMeterRegistry());
+        Pipeline p = new Pipeline(cfg, BuiltinModels.registry(), ModelSet.baselines(BuiltinModels.registry()), events::add, new SimpleMeterRegistry());
         p.start();
         try {
             for (int t = 0; t < 100; t++) {
@@ -118,7 +120,7 @@ class DegradationRequestTest {
         List<Event> events = new CopyOnWriteArrayList<>();
         AgentConfig cfg = config(Map.of("dwcp.degradation.stream-every", "0", "dwcp.degradation.slo-latency-ms", "100",
                 "dwcp.degradation.every", "1"));
-        Pipeline p = new Pipeline(cfg, ModelSet.baselines(), events::add, new SimpleMeterRegistry());
+        Pipeline p = new Pipeline(cfg, BuiltinModels.registry(), ModelSet.baselines(BuiltinModels.registry()), events::add, new SimpleMeterRegistry());
         p.start();
         try {
             for (int t = 0; t < 100; t++) {
@@ -141,7 +143,7 @@ class DegradationRequestTest {
         AgentConfig cfg = config(Map.of("dwcp.degradation.every", "5", "dwcp.degradation.stream-every", "4",
                 "dwcp.degradation.slo-latency-ms", "100"));
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Pipeline p = new Pipeline(cfg, ModelSet.baselines(), events::add, registry);
+        Pipeline p = new Pipeline(cfg, BuiltinModels.registry(), ModelSet.baselines(BuiltinModels.registry()), events::add, registry);
         p.start();
         try {
             for (int t = 0; t < 100; t++) {

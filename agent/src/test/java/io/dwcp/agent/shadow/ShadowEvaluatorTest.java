@@ -1,5 +1,6 @@
 package io.dwcp.agent.shadow;
 
+import io.dwcp.agent.spec.BuiltinModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,8 +81,15 @@ class ShadowEvaluatorTest {
                 double a = actual(i);
                 System.arraycopy(window, 1, window, 0, 9);
                 window[9] = new float[] {(float) a, 5, 0, 0, 0, 0};
+                float[][] full = i >= 9 ? copy(window) : null;
                 s.accept(new MetricRecord(Measurement.LINK, "n1", "n2", i * 1000L, new double[] {a, 5, 0, 0}),
-                        i >= 9 ? copy(window) : null);
+                        new io.dwcp.agent.pipeline.Pipeline.StreamInputs() {
+                            @Override
+                            @SuppressWarnings("unchecked")
+                            public <I> I get(io.dwcp.agent.registry.ModelSpec<I, ?> model) {
+                                return model == BuiltinModels.BANDWIDTH ? (I) full : null;
+                            }
+                        });
                 i++;
                 if (i % 100 == 0) {
                     Thread.sleep(5);
