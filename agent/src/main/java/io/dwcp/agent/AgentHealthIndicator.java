@@ -1,6 +1,7 @@
 package io.dwcp.agent;
 
 import io.dwcp.agent.ops.Transports;
+import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
@@ -8,7 +9,6 @@ import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.reactivestreams.Publisher;
-import io.micronaut.core.async.publisher.Publishers;
 
 /** UP only while the UDP listener and the socket are bound and the worker runs. */
 @Singleton

@@ -1,17 +1,17 @@
 package io.dwcp.agent.demo;
 
 import io.dwcp.agent.config.AgentConfig;
-import io.dwcp.agent.protocol.BandwidthPrediction;
-import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.history.HistoryRecorder;
 import io.dwcp.agent.inference.ModelReloader;
 import io.dwcp.agent.inference.TensorFlowBackend;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.pipeline.Pipeline;
+import io.dwcp.agent.protocol.BandwidthPrediction;
+import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.registry.ModelRegistry;
-import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.agent.shadow.ShadowEvaluator;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.models.data.LinkSeries;
 import io.dwcp.models.data.SyntheticLinks;
 import io.dwcp.models.train.Progress;

@@ -1,8 +1,8 @@
 package io.dwcp.agent.inference;
 
+import io.dwcp.agent.config.Device;
 import java.util.ArrayList;
 import java.util.Comparator;
-import io.dwcp.agent.config.Device;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,9 +2,9 @@ package io.dwcp.agent.ingest;
 
 import io.dwcp.models.features.Schemas;
 import java.util.HashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A measurement the agent understands, their fields, units, valid ranges and defaults. Field order

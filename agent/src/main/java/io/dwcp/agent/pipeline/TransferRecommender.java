@@ -1,13 +1,13 @@
 package io.dwcp.agent.pipeline;
 
+import io.dwcp.agent.ingest.MetricRecord;
+import io.dwcp.agent.predict.BandwidthForecast;
+import io.dwcp.agent.predict.TransferAdvisor;
 import io.dwcp.agent.protocol.BandwidthPrediction;
 import io.dwcp.agent.protocol.CompressionChoice;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.protocol.TransferRecommendation;
-import io.dwcp.agent.ingest.MetricRecord;
-import io.dwcp.agent.predict.BandwidthForecast;
-import io.dwcp.agent.predict.TransferAdvisor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;

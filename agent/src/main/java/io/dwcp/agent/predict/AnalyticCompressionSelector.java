@@ -1,7 +1,7 @@
 package io.dwcp.agent.predict;
 
-import io.dwcp.models.features.Schemas;
 import io.dwcp.models.features.Schemas.Codec;
+import io.dwcp.models.features.Schemas;
 import java.util.ArrayList;
 import java.util.List;
 

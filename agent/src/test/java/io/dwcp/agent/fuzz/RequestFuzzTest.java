@@ -1,10 +1,10 @@
 package io.dwcp.agent.fuzz;
 
-import io.dwcp.agent.spec.BuiltinModels;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dwcp.agent.protocol.Params;
 import io.dwcp.agent.protocol.RequestCodec;
+import io.dwcp.agent.spec.BuiltinModels;
 import java.nio.charset.StandardCharsets;
 
 /**

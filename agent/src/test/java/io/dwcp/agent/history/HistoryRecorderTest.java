@@ -1,12 +1,12 @@
 package io.dwcp.agent.history;
 
-import io.dwcp.agent.spec.BuiltinModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.agent.config.AgentConfig;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.models.history.HistoryReader;
 import io.dwcp.models.history.HistoryRow;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,10 +1,10 @@
 package io.dwcp.agent.inference;
 
-import io.dwcp.agent.config.Device;
-import io.dwcp.agent.spec.BuiltinModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.dwcp.agent.config.Device;
+import io.dwcp.agent.spec.BuiltinModels;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.dwcp.agent.inference;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,9 +99,7 @@ class DynamicBatcherTest {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 1, 0, 2, reg).start()) {
             b.submit(0);
-            while (d.sizes.isEmpty()) {
-                Thread.sleep(1);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !d.sizes.isEmpty());
             b.submit(1);
             b.submit(2);
             CompletableFuture<Integer> rejected = b.submit(3);
@@ -131,9 +130,7 @@ class DynamicBatcherTest {
         d.gate = new CountDownLatch(1);
         DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 1, 0, 100, new SimpleMeterRegistry()).start();
         b.submit(0);
-        while (d.sizes.isEmpty()) {
-            Thread.sleep(1);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !d.sizes.isEmpty());
         CompletableFuture<Integer> waiting = b.submit(1);
         b.close(Duration.ofMillis(200)); // the worker is stuck in the model: the deadline passes
         assertThrows(CancellationException.class, () -> waiting.get(5, TimeUnit.SECONDS));

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dwcp.agent.config.AgentConfig;
-import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.pipeline.Pipeline;
-import io.dwcp.agent.protocol.Request;
 import io.dwcp.agent.predict.BandwidthForecast;
+import io.dwcp.agent.predict.Predictor;
+import io.dwcp.agent.protocol.EventSink;
+import io.dwcp.agent.protocol.Request;
 import io.dwcp.agent.registry.ModelSet;
 import io.dwcp.agent.spec.BuiltinModels;
-import io.dwcp.agent.predict.Predictor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;

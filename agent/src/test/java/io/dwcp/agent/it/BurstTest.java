@@ -1,23 +1,24 @@
 package io.dwcp.agent.it;
 
-import io.dwcp.agent.spec.BuiltinModels;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.agent.config.AgentConfig;
-import io.dwcp.agent.protocol.BandwidthPrediction;
-import io.dwcp.agent.protocol.Event;
-import io.dwcp.agent.protocol.EventSink;
-import io.dwcp.agent.protocol.PredictionError;
+import io.dwcp.agent.config.Device;
 import io.dwcp.agent.inference.BackendSelector;
 import io.dwcp.agent.inference.Backends;
-import io.dwcp.agent.config.Device;
 import io.dwcp.agent.ingest.DatagramHandler;
 import io.dwcp.agent.ingest.IngestMetrics;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.ingest.RejectReason;
 import io.dwcp.agent.pipeline.Pipeline;
+import io.dwcp.agent.protocol.BandwidthPrediction;
+import io.dwcp.agent.protocol.Event;
+import io.dwcp.agent.protocol.EventSink;
+import io.dwcp.agent.protocol.PredictionError;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -240,12 +241,10 @@ class BurstTest {
     }
 
     private static void drain(Pipeline p, MeterRegistry reg) throws InterruptedException {
-        long end = System.nanoTime() + 30_000_000_000L;
         // Queue empty and a little time for the batchers' last completions.
-        while (System.nanoTime() < end && reg.get("dwcp.pipeline.queue.depth").gauge().value() > 0) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .until(() -> reg.get("dwcp.pipeline.queue.depth").gauge().value() <= 0);
+        Thread.sleep(300); // not polling: the batchers' last completions land in this time
     }
 
     static double predictions(MeterRegistry reg) {

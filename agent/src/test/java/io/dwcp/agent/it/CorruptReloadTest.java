@@ -1,12 +1,12 @@
 package io.dwcp.agent.it;
 
-import io.dwcp.agent.spec.BuiltinModels;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dwcp.agent.AgentService;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.models.serving.ModelArtifact;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;

@@ -1,14 +1,14 @@
 package io.dwcp.agent.it;
 
-import io.dwcp.agent.spec.BuiltinModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.micronaut.context.ApplicationContext;
 import io.dwcp.agent.AgentService;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.models.serving.ModelArtifact;
+import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package io.dwcp.agent.pipeline;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,16 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.ingest.Measurement;
+import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.protocol.DegradationForecast;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.EventCodec;
-import io.dwcp.agent.ingest.Measurement;
-import io.dwcp.agent.ingest.MetricRecord;
-import io.dwcp.agent.registry.ModelSet;
-import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.agent.protocol.Request;
 import io.dwcp.agent.protocol.RequestCodec;
+import io.dwcp.agent.registry.ModelSet;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -194,12 +196,9 @@ class DegradationRequestTest {
      * forecast beyond the expected count would have arrived and shows in the assertions.
      */
     static void awaitDegradation(List<Event> events, int n, boolean settle) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (degradation(events).size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> degradation(events).size() >= n);
         if (settle) {
-            Thread.sleep(300);
+            Thread.sleep(300); // not polling: a forecast beyond the expected count would arrive in this time
         }
     }
 }

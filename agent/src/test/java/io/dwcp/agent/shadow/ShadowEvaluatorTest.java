@@ -1,6 +1,6 @@
 package io.dwcp.agent.shadow;
 
-import io.dwcp.agent.spec.BuiltinModels;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,11 +9,13 @@ import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.predict.BandwidthForecast;
 import io.dwcp.agent.predict.Predictor;
+import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.models.serving.ModelMetadata;
 import io.dwcp.models.serving.ModelVersions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +74,7 @@ class ShadowEvaluatorTest {
                 ? new Fake("2", cand) : new Fake("1", LAST);
         try (ShadowEvaluator s = new ShadowEvaluator(cfg, models, loader, reloads::incrementAndGet, reg).start()) {
             long deadline = System.currentTimeMillis() + 30_000;
-            while (!s.shadowing() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
+            await().atMost(Duration.ofSeconds(30)).until(s::shadowing);
             float[][] window = new float[10][6];
             int i = 0;
             while (s.lastDecision().isEmpty() && System.currentTimeMillis() < deadline) {
