@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * <p>A plain main rather than JMH: the run has to drive a Python peer, and each measured call is long
  * (tens of ms to seconds), so warm-up plus best/median of N wall-clock repetitions is adequate. Not part
  * of the unit suite; see jni/BENCHMARKS.md for the command. In package io.dwcp.jni (its own source set)
- * to time the package-private reference walk next to the implementations.
+ * so that it can name the package-private implementations.
  */
 public final class KernelBench {
     /** Java first: it is the reference the others are checked against. */
@@ -94,7 +94,7 @@ public final class KernelBench {
 
         double[] ref = new double[rows];
         double[] tr;
-        try (ForestScorer s = new JavaForestScorer(forest)) {
+        try (ForestScorer s = new ReferenceForestScorer(forest)) {
             tr = time(reps, () -> s.score(x, rows, ref));
         }
         double javaBest = min(tr) * 1e3;

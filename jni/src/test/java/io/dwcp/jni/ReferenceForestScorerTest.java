@@ -9,6 +9,6 @@ class ReferenceForestScorerTest extends ForestScorerContract {
 
     @Override
     ForestScorer create(FlatForest forest) {
-        return new JavaForestScorer(forest);
+        return new ReferenceForestScorer(forest);
     }
 }
