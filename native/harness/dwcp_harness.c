@@ -5,7 +5,6 @@
  *
  * Builds a random Isolation-Forest-shaped forest (FlatForest arrays, depth <= 8) and random rows, then:
  *   - forest path sums: C vs CUDA must be bit-identical (same double additions in the same order);
- *   - window packing (4096 rings x 64 slots, batch 4096, window 32): C vs CUDA bit-identical;
  *   - best-of-reps wall time of each, CUDA including host<->device copies.
  * Exit status: 0 all equal, 1 a mismatch or a kernel error, 2 CUDA unavailable (the reason is printed).
  */
@@ -117,42 +116,6 @@ int main(int argc, char **argv) {
     }
     dwcp_forest_destroy(hc);
 
-    /* window packing */
-    {
-        const int nRings = 4096, cap = 64, window = 32, batch = 4096;
-        float *rings = malloc(sizeof(float) * (size_t) nRings * cap * nf);
-        int *heads = malloc(sizeof(int) * nRings), *counts = malloc(sizeof(int) * nRings);
-        int *sel = malloc(sizeof(int) * batch);
-        float *center = malloc(sizeof(float) * nf), *scale = malloc(sizeof(float) * nf);
-        float *oc = malloc(sizeof(float) * (size_t) batch * window * nf);
-        float *og = malloc(sizeof(float) * (size_t) batch * window * nf);
-        double bc = 1e30, bg = 1e30;
-        int pm = 0;
-        for (i = 0; i < nRings * cap * nf; i++) rings[i] = (float) (urand() * 1000);
-        for (i = 0; i < nRings; i++) { heads[i] = (int) (urand() * cap); counts[i] = window + (int) (urand() * (cap - window + 1)); }
-        for (i = 0; i < batch; i++) sel[i] = (int) (urand() * nRings);
-        for (i = 0; i < nf; i++) { center[i] = (float) (urand() * 500); scale[i] = (float) (1 + urand() * 100); }
-        for (rep = 0; rep < reps; rep++) {
-            t0 = now();
-            CHECK(dwcp_pack_windows(rings, nRings, cap, nf, heads, counts, sel, batch, window, center, scale, oc, err));
-            best = now() - t0;
-            if (best < bc) bc = best;
-        }
-        printf("pack C:      best %.3f ms for %d windows of %d x %d\n", bc * 1e3, batch, window, nf);
-        if (probe == DWCP_OK) {
-            for (rep = 0; rep < reps + 1; rep++) {
-                t0 = now();
-                CHECK(dwcp_cuda_pack_windows(rings, nRings, cap, nf, heads, counts, sel, batch, window, center, scale,
-                                             og, err));
-                best = now() - t0;
-                if (rep > 0 && best < bg) bg = best;
-            }
-            pm = memcmp(oc, og, sizeof(float) * (size_t) batch * window * nf) != 0;
-            printf("pack CUDA:   best %.3f ms (incl. copying all %d rings in), %.2fx C; %s\n", bg * 1e3, nRings,
-                   bc / bg, pm ? "DIFFERS from C" : "identical to C");
-        }
-        if (pm) mism++;
-    }
     if (probe != DWCP_OK) return 2;
     return mism ? 1 : 0;
 }

@@ -16,11 +16,7 @@
  * precision; the caller turns a sum into the score 2^(-(sum / nTrees) / normalizer). Keeping pow() out
  * of native code is what makes C and CUDA bit-identical to the Java reference (glibc pow, CUDA pow and
  * Java's Math.pow may differ in the last ulp).
- *
- * Window packing: rings is [nRings][capacity][nFeatures] floats; ring r's newest sample sits in slot
- * (heads[r] - 1) mod capacity (heads[r] is the slot of the next write) and counts[r] samples are valid.
- * Batch row b packs ring select[b]: its last `window` samples, oldest first, each feature scaled as
- * (x - center[f]) / scale[f] in float, into out[b][window][nFeatures].
+
  */
 #ifndef DWCP_KERNELS_H
 #define DWCP_KERNELS_H
@@ -31,11 +27,10 @@ extern "C" {
 
 #define DWCP_OK             0
 #define DWCP_ERR_ARG       -1  /* null pointer or size out of range; err[0] = 1-based position of the argument */
-#define DWCP_ERR_NAN       -2  /* NaN input; forest: err = {row, column}; pack: err = {batch row, step, feature} */
+#define DWCP_ERR_NAN       -2  /* NaN input; err = {row, column} */
 #define DWCP_ERR_NOMEM     -3  /* host or device allocation failed */
 #define DWCP_ERR_FOREST    -4  /* forest arrays invalid; err[0] = node index (or tree index, err[1] = 1) */
-#define DWCP_ERR_RING      -5  /* pack: select/head/count out of range; err = {batch row, ring} */
-#define DWCP_ERR_SHORT     -6  /* pack: ring holds fewer samples than the window; err = {batch row, ring, count} */
+/* -5 and -6 were the window-packing kernels' (removed, issue 13); not reused. */
 #define DWCP_ERR_CUDA      -7  /* CUDA runtime error; err[0] = cudaError_t */
 #define DWCP_ERR_NO_CUDA   -8  /* this libdwcp_cuda.so was built without CUDA */
 #define DWCP_ERR_CLOSED    -9  /* handle is 0 */
@@ -56,10 +51,6 @@ int dwcp_forest_create(int nFeatures, int nTrees, int nNodes, const int *treeSta
 int dwcp_forest_path_sums(long long handle, const double *x, int n, double *sums, int *err);
 int dwcp_forest_destroy(long long handle);
 
-int dwcp_pack_windows(const float *rings, int nRings, int capacity, int nFeatures, const int *heads,
-                      const int *counts, const int *select, int batch, int window, const float *center,
-                      const float *scale, float *out, int *err);
-
 /* ---- CUDA (libdwcp_cuda.so) ---- */
 
 /* DWCP_OK when at least one device can be used. Otherwise a status, err[0] = cudaError_t (or 0), and a
@@ -73,9 +64,6 @@ int dwcp_cuda_forest_create(int nFeatures, int nTrees, int nNodes, const int *tr
 /* Not safe to call concurrently on one handle (it reuses device scratch buffers); the Java side serialises. */
 int dwcp_cuda_forest_path_sums(long long handle, const double *x, int n, double *sums, int *err);
 int dwcp_cuda_forest_destroy(long long handle);
-int dwcp_cuda_pack_windows(const float *rings, int nRings, int capacity, int nFeatures, const int *heads,
-                           const int *counts, const int *select, int batch, int window, const float *center,
-                           const float *scale, float *out, int *err);
 
 #define DWCP_VERSION 1
 

@@ -42,11 +42,3 @@ int dwcp_cuda_forest_destroy(long long handle) {
     (void) handle;
     return DWCP_ERR_NO_CUDA;
 }
-
-int dwcp_cuda_pack_windows(const float *rings, int nRings, int capacity, int nFeatures, const int *heads,
-                           const int *counts, const int *select, int batch, int window, const float *center,
-                           const float *scale, float *out, int *err) {
-    (void) rings; (void) nRings; (void) capacity; (void) nFeatures; (void) heads; (void) counts; (void) select;
-    (void) batch; (void) window; (void) center; (void) scale; (void) out; (void) err;
-    return DWCP_ERR_NO_CUDA;
-}

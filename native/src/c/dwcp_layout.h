@@ -141,32 +141,4 @@ done:
     return DWCP_OK;
 }
 
-/* Checks the pack arguments shared by the C and CUDA kernels (everything but NaN, which needs the data). */
-static int dwcp_pack_check(const float *rings, int nRings, int capacity, int nFeatures, const int *heads,
-                           const int *counts, const int *select, int batch, int window, const float *center,
-                           const float *scale, float *out, int *err) {
-    int b;
-    if (nRings < 0) { err[0] = 2; return DWCP_ERR_ARG; }
-    if (capacity < 1) { err[0] = 3; return DWCP_ERR_ARG; }
-    if (nFeatures < 1) { err[0] = 4; return DWCP_ERR_ARG; }
-    if (batch < 0) { err[0] = 8; return DWCP_ERR_ARG; }
-    if (window < 1 || window > capacity) { err[0] = 9; return DWCP_ERR_ARG; }
-    if (batch == 0) return DWCP_OK;
-    if (!rings) { err[0] = 1; return DWCP_ERR_ARG; }
-    if (!heads) { err[0] = 5; return DWCP_ERR_ARG; }
-    if (!counts) { err[0] = 6; return DWCP_ERR_ARG; }
-    if (!select) { err[0] = 7; return DWCP_ERR_ARG; }
-    if (!center) { err[0] = 10; return DWCP_ERR_ARG; }
-    if (!scale) { err[0] = 11; return DWCP_ERR_ARG; }
-    if (!out) { err[0] = 12; return DWCP_ERR_ARG; }
-    for (b = 0; b < batch; b++) {
-        int r = select[b];
-        if (r < 0 || r >= nRings || heads[r] < 0 || heads[r] >= capacity || counts[r] < 0 || counts[r] > capacity) {
-            err[0] = b; err[1] = r; return DWCP_ERR_RING;
-        }
-        if (counts[r] < window) { err[0] = b; err[1] = r; err[2] = counts[r]; return DWCP_ERR_SHORT; }
-    }
-    return DWCP_OK;
-}
-
 #endif

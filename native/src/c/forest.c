@@ -100,31 +100,3 @@ int dwcp_forest_path_sums(long long handle, const double *x, int n, double *sums
     }
     return DWCP_OK;
 }
-
-int dwcp_pack_windows(const float *rings, int nRings, int capacity, int nFeatures, const int *heads,
-                      const int *counts, const int *select, int batch, int window, const float *center,
-                      const float *scale, float *out, int *err) {
-    int b, k, f, status;
-    if (err == NULL) return DWCP_ERR_ARG;
-    status = dwcp_pack_check(rings, nRings, capacity, nFeatures, heads, counts, select, batch, window, center,
-                             scale, out, err);
-    if (status != DWCP_OK || batch == 0) return status;
-    for (b = 0; b < batch; b++) {
-        const int r = select[b];
-        /* oldest sample of the window; + capacity keeps the modulo non-negative (window <= capacity) */
-        int slot = (heads[r] - window + capacity) % capacity;
-        float *o = out + (size_t) b * window * nFeatures;
-        const float *ring = rings + (size_t) r * capacity * nFeatures;
-        for (k = 0; k < window; k++) {
-            const float *s = ring + (size_t) slot * nFeatures;
-            for (f = 0; f < nFeatures; f++) {
-                const float v = s[f];
-                if (isnan(v)) { err[0] = b; err[1] = k; err[2] = f; return DWCP_ERR_NAN; }
-                o[f] = (v - center[f]) / scale[f];
-            }
-            o += nFeatures;
-            if (++slot == capacity) slot = 0;
-        }
-    }
-    return DWCP_OK;
-}

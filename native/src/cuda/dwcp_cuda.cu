@@ -7,16 +7,12 @@
  * sm_75+ part gives a block by default); a tree larger than a tile is walked from global memory through
  * the read-only cache. Nodes use the layout of dwcp_layout.h (the same code builds it for C).
  *
- * Window packing: one thread per output float. Division and subtraction are IEEE (built without
- * --use_fast_math, -fmad=false), so results equal the C/Java float arithmetic.
- *
  * Errors never cross the boundary raw: every CUDA call is checked and mapped to DWCP_ERR_CUDA with the
  * cudaError_t in err[0]. The library links the CUDA runtime statically (-cudart static), so it loads on a
  * host with no toolkit; with no driver, the first runtime call fails cleanly (cudaErrorInsufficientDriver,
  * 35) and dwcp_cuda_probe reports it.
  */
 #include <cuda_runtime.h>
-#include <pthread.h>
 #include <stdio.h>
 #include "../c/dwcp_layout.h"
 
@@ -74,23 +70,6 @@ __global__ void dwcp_forest_kernel(const dwcp_node *__restrict__ nodes, const do
         }
     }
     if (active) sums[r] = sum;
-}
-
-__global__ void dwcp_pack_kernel(const float *__restrict__ rings, int capacity, int nf,
-                                 const int *__restrict__ heads, const int *__restrict__ select, int window,
-                                 const float *__restrict__ center, const float *__restrict__ scale,
-                                 float *__restrict__ out, long long total, unsigned long long *nanAt) {
-    const long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x;
-    if (e >= total) return;
-    const int f = (int) (e % nf);
-    const long long bk = e / nf;
-    const int k = (int) (bk % window);
-    const int b = (int) (bk / window);
-    const int r = select[b];
-    const int slot = (heads[r] - window + k + capacity) % capacity; /* window <= capacity: never negative */
-    const float v = rings[((size_t) r * capacity + slot) * nf + f];
-    if (isnan(v)) atomicMin(nanAt, (unsigned long long) e);
-    out[e] = (v - center[f]) / scale[f];
 }
 
 extern "C" {
@@ -250,74 +229,6 @@ int dwcp_cuda_forest_path_sums(long long handle, const double *x, int n, double 
     }
     CK(cudaMemcpy(sums, F->dSums, sizeof(double) * (size_t) n, cudaMemcpyDeviceToHost));
 done:
-    return status;
-}
-
-/* Device scratch for packing, grown on demand and kept for the life of the process (one per library;
- * the mutex makes concurrent callers take turns). */
-static pthread_mutex_t pack_mu = PTHREAD_MUTEX_INITIALIZER;
-static void *pack_buf = NULL;
-static size_t pack_cap = 0;
-
-int dwcp_cuda_pack_windows(const float *rings, int nRings, int capacity, int nFeatures, const int *heads,
-                           const int *counts, const int *select, int batch, int window, const float *center,
-                           const float *scale, float *out, int *err) {
-    int status;
-    size_t ringBytes, outBytes, need, o;
-    long long total;
-    char *base;
-    unsigned long long nanAt = ~0ULL;
-    if (err == NULL) return DWCP_ERR_ARG;
-    status = dwcp_pack_check(rings, nRings, capacity, nFeatures, heads, counts, select, batch, window, center,
-                             scale, out, err);
-    if (status != DWCP_OK || batch == 0) return status;
-    total = (long long) batch * window * nFeatures;
-    ringBytes = sizeof(float) * (size_t) nRings * capacity * nFeatures;
-    outBytes = sizeof(float) * (size_t) total;
-    /* layout of the scratch: nan flag | heads | select | center | scale | rings | out, 256-byte aligned */
-#define ALIGN(v) (((v) + 255) & ~(size_t) 255)
-    need = ALIGN(sizeof nanAt) + ALIGN(sizeof(int) * (size_t) nRings) + ALIGN(sizeof(int) * (size_t) batch)
-           + 2 * ALIGN(sizeof(float) * (size_t) nFeatures) + ALIGN(ringBytes) + ALIGN(outBytes);
-    pthread_mutex_lock(&pack_mu);
-    if (need > pack_cap) {
-        cudaFree(pack_buf);
-        pack_buf = NULL;
-        pack_cap = 0;
-        CK(cudaMalloc(&pack_buf, need));
-        pack_cap = need;
-    }
-    base = (char *) pack_buf;
-    o = 0;
-    {
-        unsigned long long *dNan = (unsigned long long *) (base + o); o += ALIGN(sizeof nanAt);
-        int *dHeads = (int *) (base + o); o += ALIGN(sizeof(int) * (size_t) nRings);
-        int *dSelect = (int *) (base + o); o += ALIGN(sizeof(int) * (size_t) batch);
-        float *dCenter = (float *) (base + o); o += ALIGN(sizeof(float) * (size_t) nFeatures);
-        float *dScale = (float *) (base + o); o += ALIGN(sizeof(float) * (size_t) nFeatures);
-        float *dRings = (float *) (base + o); o += ALIGN(ringBytes);
-        float *dOut = (float *) (base + o);
-        CK(cudaMemcpy(dNan, &nanAt, sizeof nanAt, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(dHeads, heads, sizeof(int) * (size_t) nRings, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(dSelect, select, sizeof(int) * (size_t) batch, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(dCenter, center, sizeof(float) * (size_t) nFeatures, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(dScale, scale, sizeof(float) * (size_t) nFeatures, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(dRings, rings, ringBytes, cudaMemcpyHostToDevice));
-        dwcp_pack_kernel<<<(unsigned) ((total + THREADS - 1) / THREADS), THREADS>>>(
-            dRings, capacity, nFeatures, dHeads, dSelect, window, dCenter, dScale, dOut, total, dNan);
-        CK(cudaGetLastError());
-        CK(cudaMemcpy(&nanAt, dNan, sizeof nanAt, cudaMemcpyDeviceToHost));
-        if (nanAt != ~0ULL) {
-            long long e = (long long) nanAt;
-            err[0] = (int) (e / ((long long) window * nFeatures));
-            err[1] = (int) ((e / nFeatures) % window);
-            err[2] = (int) (e % nFeatures);
-            status = DWCP_ERR_NAN;
-            goto done;
-        }
-        CK(cudaMemcpy(out, dOut, outBytes, cudaMemcpyDeviceToHost));
-    }
-done:
-    pthread_mutex_unlock(&pack_mu);
     return status;
 }
 

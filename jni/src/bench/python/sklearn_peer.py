@@ -3,8 +3,8 @@
 
 Invoked by io.dwcp.jni.bench.KernelBench. Fits IsolationForest(n_estimators=T, max_samples=256) on the
 rows the Java side wrote, exports the fitted trees in FlatForest's file format (so Java, C and CUDA
-score *the same forest*), times score_samples over all rows, writes sklearn's scores for a cross-check,
-and times the numpy equivalent of window packing. Prints one JSON object on stdout.
+score *the same forest*), times score_samples over all rows and writes sklearn's scores for a
+cross-check. Prints one JSON object on stdout.
 """
 import argparse
 import json
@@ -73,10 +73,6 @@ def main():
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--forest-out", required=True)
     p.add_argument("--scores-out", required=True)
-    p.add_argument("--pack-rings", type=int, default=10000)
-    p.add_argument("--pack-capacity", type=int, default=64)
-    p.add_argument("--pack-window", type=int, default=32)
-    p.add_argument("--pack-batch", type=int, default=10000)
     a = p.parse_args()
 
     x = np.fromfile(a.data, dtype="<f8").reshape(a.rows, a.features)
@@ -96,26 +92,10 @@ def main():
         times.append(time.perf_counter() - t0)
     (-s).astype("<f8").tofile(a.scores_out)  # score_samples is the opposite of the anomaly score
 
-    # numpy peer of window packing: gather the last `window` slots of each selected ring, then scale
-    rng = np.random.default_rng(0)
-    rings = rng.normal(size=(a.pack_rings, a.pack_capacity, a.features)).astype(np.float32)
-    heads = rng.integers(0, a.pack_capacity, size=a.pack_rings)
-    select = rng.integers(0, a.pack_rings, size=a.pack_batch)
-    center = rng.normal(size=a.features).astype(np.float32)
-    scale = (1.0 + rng.random(a.features)).astype(np.float32)
-    steps = np.arange(a.pack_window)
-    ptimes = []
-    for _ in range(a.reps):
-        t0 = time.perf_counter()
-        slots = (heads[select][:, None] - a.pack_window + steps[None, :]) % a.pack_capacity
-        out = (rings[select[:, None], slots] - center) / scale
-        ptimes.append(time.perf_counter() - t0)
-    assert out.shape == (a.pack_batch, a.pack_window, a.features)
-
     json.dump({
         "sklearn": sklearn.__version__, "numpy": np.__version__,
         "python": sys.version.split()[0], "fit_s": fit_s, "nodes": nodes,
-        "score_s": times, "pack_s": ptimes,
+        "score_s": times,
         "omp_threads": os.environ.get("OMP_NUM_THREADS"),
     }, sys.stdout)
     print()

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,16 +17,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The issue-5 benchmark: Isolation Forest scoring (default 100 trees x 100k rows x 6 features) and
- * window packing, pure Java vs JNI C vs CUDA (when available), against the peer scikit-learn
- * {@code IsolationForest.score_samples} (and numpy for packing) on the same forest and data in the same
- * run. scikit-learn fits the forest; its trees are exported in FlatForest's format and scored by every
+ * The issue-5 benchmark: Isolation Forest scoring (default 100 trees x 100k rows x 6 features),
+ * pure Java vs JNI C vs CUDA (when available), against the peer scikit-learn
+ * {@code IsolationForest.score_samples} on the same forest and data in the same run. scikit-learn fits the forest; its trees are exported in FlatForest's format and scored by every
  * implementation here, and the scores are cross-checked against scikit-learn's own.
  *
  * <p>A plain main rather than JMH: the run has to drive a Python peer, and each measured call is long
  * (tens of ms to seconds), so warm-up plus best/median of N wall-clock repetitions is adequate. Not part
  * of the unit suite; see jni/BENCHMARKS.md for the command. In package io.dwcp.jni (its own source set)
- * to time the package-private reference walk next to the implementations.
+ * so that it can name the package-private implementations.
  */
 public final class KernelBench {
     /** Java first: it is the reference the others are checked against. */
@@ -41,10 +39,6 @@ public final class KernelBench {
         String python = strArg(args, "--python", "/usr/bin/python3");
         Path dir = Path.of(strArg(args, "--dir", "target/bench"));
         Path script = Path.of(strArg(args, "--script", "src/bench/python/sklearn_peer.py"));
-        int packRings = intArg(args, "--pack-rings", 10_000);
-        int packCapacity = intArg(args, "--pack-capacity", 64);
-        int packWindow = intArg(args, "--pack-window", 32);
-        int packBatch = intArg(args, "--pack-batch", 10_000);
         Files.createDirectories(dir);
 
         System.out.println("## Machine");
@@ -71,8 +65,7 @@ public final class KernelBench {
         Path skScores = dir.resolve("sklearn_scores.f64");
         List<String> cmd = List.of(python, script.toString(), "--data", data.toString(), "--rows", "" + rows,
                 "--features", "" + nf, "--trees", "" + trees, "--reps", "" + reps, "--forest-out", forestFile.toString(),
-                "--scores-out", skScores.toString(), "--pack-rings", "" + packRings, "--pack-capacity", "" + packCapacity,
-                "--pack-window", "" + packWindow, "--pack-batch", "" + packBatch);
+                "--scores-out", skScores.toString());
         System.out.println("- peer: " + String.join(" ", cmd));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String json;
@@ -84,7 +77,6 @@ public final class KernelBench {
         }
         System.out.println("- peer says: " + json.trim());
         double[] skTimes = jsonArray(json, "score_s");
-        double[] npPack = jsonArray(json, "pack_s");
 
         FlatForest forest;
         try (InputStream in = Files.newInputStream(forestFile)) {
@@ -102,7 +94,7 @@ public final class KernelBench {
 
         double[] ref = new double[rows];
         double[] tr;
-        try (ForestScorer s = new JavaForestScorer(forest)) {
+        try (ForestScorer s = new ReferenceForestScorer(forest)) {
             tr = time(reps, () -> s.score(x, rows, ref));
         }
         double javaBest = min(tr) * 1e3;
@@ -133,62 +125,6 @@ public final class KernelBench {
             }
         }
 
-        System.out.println();
-        System.out.printf(Locale.ROOT, "## Window packing: %d rings x %d slots x %d features, batch %d windows of %d%n%n",
-                packRings, packCapacity, nf, packBatch, packWindow);
-        System.out.println("| implementation | best ms | median ms | vs numpy (best) | vs Java (best) | check |");
-        System.out.println("|---|---:|---:|---:|---:|---|");
-        double npBest = min(npPack) * 1e3;
-        System.out.printf(Locale.ROOT, "| numpy fancy indexing (peer) | %.2f | %.2f | 1.0x | | |%n", npBest, median(npPack) * 1e3);
-        Rings rings = new Rings(packRings, packCapacity, nf);
-        float[] s = new float[nf];
-        for (int r = 0; r < packRings; r++) {
-            int adds = packWindow + rnd.nextInt(2 * packCapacity);
-            for (int i = 0; i < adds; i++) {
-                for (int f = 0; f < nf; f++) {
-                    s[f] = (float) rnd.nextGaussian();
-                }
-                rings.add(r, s);
-            }
-        }
-        int[] select = new int[packBatch];
-        for (int b = 0; b < packBatch; b++) {
-            select[b] = rnd.nextInt(packRings);
-        }
-        float[] med = new float[nf];
-        float[] iqr = new float[nf];
-        for (int f = 0; f < nf; f++) {
-            med[f] = (float) rnd.nextGaussian();
-            iqr[f] = 1f + rnd.nextFloat();
-        }
-        Scaling scaling = Scaling.robust(med, iqr);
-        float[] pref = null;
-        double packJava = Double.NaN;
-        for (Implementation impl : REFERENCE_FIRST) {
-            if (!Kernels.isAvailable(impl)) {
-                System.out.println("| " + impl.id() + " | n/a | | | | " + Kernels.reasons().get(impl) + " |");
-                continue;
-            }
-            float[] out = new float[packBatch * packWindow * nf];
-            FloatBuffer ob = ByteBuffer.allocateDirect(out.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            double[] t;
-            double[] tb;
-            try (WindowPacker pk = WindowPacker.create(nf, packWindow, scaling, impl)) {
-                t = time(reps, () -> pk.pack(rings, select, packBatch, out));
-                tb = time(reps, () -> pk.pack(rings, select, packBatch, ob));
-            }
-            if (pref == null) {
-                pref = out.clone();
-                packJava = min(t) * 1e3;
-            }
-            float[] fromBuffer = new float[out.length];
-            ob.get(0, fromBuffer);
-            String chk = Arrays.equals(pref, out) && Arrays.equals(pref, fromBuffer) ? "bit-identical to Java" : "DIFFERS from Java";
-            System.out.printf(Locale.ROOT, "| %s (float[] out) | %.2f | %.2f | %.1fx | %.1fx | %s |%n", impl.id(),
-                    min(t) * 1e3, median(t) * 1e3, npBest / (min(t) * 1e3), packJava / (min(t) * 1e3), chk);
-            System.out.printf(Locale.ROOT, "| %s (direct buffer out) | %.2f | %.2f | %.1fx | %.1fx | |%n", impl.id(),
-                    min(tb) * 1e3, median(tb) * 1e3, npBest / (min(tb) * 1e3), packJava / (min(tb) * 1e3));
-        }
         System.out.println();
         System.out.println("- load average after: " + loadAverage());
     }

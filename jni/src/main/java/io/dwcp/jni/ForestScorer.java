@@ -28,11 +28,33 @@ import java.nio.DoubleBuffer;
 public interface ForestScorer extends AutoCloseable {
 
     /**
-     * A scorer on the {@linkplain Kernels#selected() selected} implementation: the best available one,
-     * or the one pinned by {@code -Ddwcp.kernels}.
+     * A scorer on the {@linkplain Kernels#selected() selected} implementation (the best available one, or
+     * the one pinned by {@code -Ddwcp.kernels}); when that one cannot take this forest (a
+     * {@link KernelException}, e.g. out of GPU memory), the next available implementation below it, so
+     * {@link Implementation#JAVA} is the last resort. {@link #implementation()} says which one it is.
+     *
+     * @throws UnsatisfiedLinkError when the pinned implementation is unavailable
+     * @throws IllegalArgumentException for an unknown pinned name
+     * @throws KernelException when no implementation took the forest (the others' failures suppressed)
      */
     static ForestScorer create(FlatForest forest) {
-        return create(forest, Kernels.selected());
+        Implementation selected = Kernels.selected();
+        KernelException first = null;
+        for (Implementation impl : Implementation.values()) {
+            if (impl.ordinal() < selected.ordinal() || (impl != selected && !Kernels.isAvailable(impl))) {
+                continue;
+            }
+            try {
+                return create(forest, impl);
+            } catch (KernelException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        throw first;
     }
 
     /**

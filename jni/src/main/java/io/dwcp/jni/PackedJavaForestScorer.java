@@ -9,7 +9,7 @@ import java.nio.DoubleBuffer;
  * the C kernel's lead over the reference comes from the algorithm rather than from C (most of it: see
  * jni/BENCHMARKS.md). Walking eight independent rows per step lets the CPU overlap their loads; one row
  * at a time was 2-3x slower here. Results are bit-identical to
- * {@link JavaForestScorer} (tested by the contract suite); {@code x > t} equals {@code !(x <= t)} for every
+ * {@link ReferenceForestScorer} (tested by the contract suite); {@code x > t} equals {@code !(x <= t)} for every
  * non-NaN x, and NaN is rejected first. Thread-safe (immutable after construction).
  */
 final class PackedJavaForestScorer extends AbstractForestScorer {

@@ -11,8 +11,6 @@ final class Status {
     static final int ERR_NAN = -2;
     static final int ERR_NOMEM = -3;
     static final int ERR_FOREST = -4;
-    static final int ERR_RING = -5;
-    static final int ERR_SHORT = -6;
     static final int ERR_CUDA = -7;
     static final int ERR_NO_CUDA = -8;
     static final int ERR_CLOSED = -9;
@@ -26,20 +24,6 @@ final class Status {
         return new IllegalArgumentException("sample row " + row + ", column " + column + " is NaN");
     }
 
-    static IllegalArgumentException nanInWindow(int batchRow, int ring, int step, int feature) {
-        return new IllegalArgumentException("NaN in ring " + ring + " (batch row " + batchRow + "), window step "
-                + step + ", feature " + feature);
-    }
-
-    static IllegalArgumentException ringOutOfRange(int batchRow, int ring, int nRings) {
-        return new IllegalArgumentException("batch row " + batchRow + " selects ring " + ring + ", outside 0.." + (nRings - 1));
-    }
-
-    static IllegalArgumentException ringTooShort(int batchRow, int ring, int count, int window) {
-        return new IllegalArgumentException("ring " + ring + " (batch row " + batchRow + ") holds " + count
-                + " samples, the window needs " + window);
-    }
-
     /** Throws the exception for a forest-kernel status; returns normally on {@link #OK}. */
     static void checkForest(Implementation impl, String what, int status, int[] err) {
         if (status == OK) {
@@ -50,19 +34,6 @@ final class Status {
             case ERR_FOREST -> throw new IllegalArgumentException("forest rejected by " + impl.id() + " kernel at "
                     + (err[1] == 1 ? "tree " : "node ") + err[0]);
             default -> throw common(impl, what, status, err);
-        }
-    }
-
-    /** Throws the exception for a pack-kernel status; returns normally on {@link #OK}. */
-    static void checkPack(Implementation impl, int status, int[] err, int[] select, int nRings, int window) {
-        if (status == OK) {
-            return;
-        }
-        switch (status) {
-            case ERR_NAN -> throw nanInWindow(err[0], select[err[0]], err[1], err[2]);
-            case ERR_RING -> throw ringOutOfRange(err[0], err[1], nRings);
-            case ERR_SHORT -> throw ringTooShort(err[0], err[1], err[2], window);
-            default -> throw common(impl, "pack_windows", status, err);
         }
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The one contract every {@link ForestScorer} implementation meets, run per implementation by a subclass
  * (which may skip itself with an assumption when its implementation is unavailable here). Results are
- * compared with {@link JavaForestScorer}, the reference: bit for bit when {@link #exact()}, else within
+ * compared with {@link ReferenceForestScorer}, the reference: bit for bit when {@link #exact()}, else within
  * 1e-6 relative.
  */
 @Timeout(60)
@@ -40,7 +40,7 @@ abstract class ForestScorerContract {
 
     static double[] reference(FlatForest forest, double[] rows, int n) {
         double[] out = new double[n];
-        try (ForestScorer s = new JavaForestScorer(forest)) {
+        try (ForestScorer s = new ReferenceForestScorer(forest)) {
             s.score(rows, n, out);
         }
         return out;

@@ -25,8 +25,5 @@ class KillSwitchTest {
         try (ForestScorer s = ForestScorer.create(TestForests.random(new java.util.Random(1), 3, 2, 3))) {
             assertEquals(Implementation.JAVA, s.implementation());
         }
-        try (WindowPacker p = WindowPacker.create(2, 2, Scaling.identity(2))) {
-            assertEquals(Implementation.JAVA, p.implementation());
-        }
     }
 }

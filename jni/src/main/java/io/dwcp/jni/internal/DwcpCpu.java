@@ -1,7 +1,6 @@
 package io.dwcp.jni.internal;
 
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Const;
@@ -12,7 +11,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * generates the JNI glue ({@code libjniDwcpCpu.so}) from this class and packages both libraries under
  * {@code io/dwcp/jni/internal/linux-x86_64/}, where {@link Loader#load} finds and extracts them.
  *
- * <p>Not API: use {@link io.dwcp.jni.ForestScorer} and {@link io.dwcp.jni.WindowPacker}. Touching this
+ * <p>Not API: use {@link io.dwcp.jni.ForestScorer}. Touching this
  * class loads the native library and throws {@link UnsatisfiedLinkError} when that fails; only
  * {@link io.dwcp.jni.NativeCpu} may do so, inside its probe. Arrays are passed by JNI copy
  * ({@code Get<T>ArrayElements}); buffers must be direct and are read from their position.
@@ -39,12 +38,4 @@ public final class DwcpCpu {
             DoubleBuffer sums, int[] err);
 
     public static native int dwcp_forest_destroy(@Cast("long long") long handle);
-
-    public static native int dwcp_pack_windows(@Const FloatBuffer rings, int nRings, int capacity, int nFeatures,
-            @Const int[] heads, @Const int[] counts, @Const int[] select, int batch, int window,
-            @Const float[] center, @Const float[] scale, float[] out, int[] err);
-
-    public static native int dwcp_pack_windows(@Const FloatBuffer rings, int nRings, int capacity, int nFeatures,
-            @Const int[] heads, @Const int[] counts, @Const int[] select, int batch, int window,
-            @Const float[] center, @Const float[] scale, FloatBuffer out, int[] err);
 }

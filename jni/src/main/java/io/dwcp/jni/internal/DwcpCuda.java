@@ -1,7 +1,6 @@
 package io.dwcp.jni.internal;
 
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Const;
@@ -38,12 +37,4 @@ public final class DwcpCuda {
             int n, DoubleBuffer sums, int[] err);
 
     public static native int dwcp_cuda_forest_destroy(@Cast("long long") long handle);
-
-    public static native int dwcp_cuda_pack_windows(@Const FloatBuffer rings, int nRings, int capacity,
-            int nFeatures, @Const int[] heads, @Const int[] counts, @Const int[] select, int batch, int window,
-            @Const float[] center, @Const float[] scale, float[] out, int[] err);
-
-    public static native int dwcp_cuda_pack_windows(@Const FloatBuffer rings, int nRings, int capacity,
-            int nFeatures, @Const int[] heads, @Const int[] counts, @Const int[] select, int batch, int window,
-            @Const float[] center, @Const float[] scale, FloatBuffer out, int[] err);
 }

@@ -2,6 +2,7 @@ package io.dwcp.models.compression;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dwcp.models.features.Schemas.Codec;
 
 import java.io.IOException;
@@ -45,11 +46,15 @@ public record CodecProfile(String measuredOn, List<Point> points) {
 
     public static final String RESOURCE = "/io/dwcp/models/data/codec_profile.json";
 
+    // Its own reader rather than serving's ModelMetadata.json(): compression must not depend on serving,
+    // which depends on it (CompressionSelector reads the profile from metadata); issue 13, no package cycles.
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** The profile measured when the shipped model was trained (see README). */
     public static CodecProfile bundled() throws IOException {
         try (InputStream in = CodecProfile.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IOException("bundled codec profile missing: " + RESOURCE);
-            return io.dwcp.models.serving.ModelMetadata.json().readValue(in, CodecProfile.class);
+            return JSON.readValue(in, CodecProfile.class);
         }
     }
 

@@ -1,2 +1,8 @@
-/** Real codecs, the measured codec profile and the transfer-time oracle. */
+/**
+ * The measured compression oracle: real codecs ({@code Codecs}: none, lz4, zstd, zstd-max and brotli at fixed
+ * levels), the committed codec profile and its benchmark ({@code CodecProfile}, {@code CodecBench}),
+ * synthetic transfer contexts and payloads, and the transfer-time model that labels them. Depends only on
+ * {@code features} (the codec and link-type enums); {@code serving.CompressionSelector} reads the profile
+ * from here, so nothing here may use {@code serving} (ArchUnit: no package cycles).
+ */
 package io.dwcp.models.compression;

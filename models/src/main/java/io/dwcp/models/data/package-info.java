@@ -1,2 +1,8 @@
-/** Synthetic DWCP generators (time series, documented distributions) and readers for traces, NAB series and operator CSVs. */
+/**
+ * Where training data comes from: the seeded synthetic generators (links, nodes, consensus clusters,
+ * degradation series; distributions documented on each), the bundled throughput traces, NAB series and the
+ * operators' CSV reader ({@code DwcpCsv}), and the series records they produce ({@code LinkSeries},
+ * {@code NodeSeries}, ...; {@code DegradationSeries.Slo} is also the SLO the agent passes to the
+ * forecaster). Depends only on {@code features}.
+ */
 package io.dwcp.models.data;

@@ -1,2 +1,7 @@
-/** The recorded-history file format: written by the agent, read by {@code retrain} (see HISTORY.md). */
+/**
+ * The recorded-history file format ({@code models/HISTORY.md}): the agent writes it with
+ * {@code HistoryWriter}, {@code retrain} reads it back into {@code data} series with
+ * {@code HistoryReader}. Owns the byte layout, its checks and the feature order it records. Depends on
+ * {@code features} and {@code data}.
+ */
 package io.dwcp.models.history;

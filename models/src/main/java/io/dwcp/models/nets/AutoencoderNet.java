@@ -1,7 +1,7 @@
 package io.dwcp.models.nets;
 
 import io.dwcp.models.tf.Layers;
-import io.dwcp.models.tf.Params;
+import io.dwcp.models.tf.GraphParams;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Stack;
@@ -29,7 +29,7 @@ public final class AutoencoderNet {
     public static final String STEP = "recon_step_";
 
     /** Export form: {@code recon} and {@code attention} only. */
-    public static Map<String, Operand<TFloat32>> forward(Ops tf, Params p, Map<String, Operand<TFloat32>> in, Shape s) {
+    public static Map<String, Operand<TFloat32>> forward(Ops tf, GraphParams p, Map<String, Operand<TFloat32>> in, Shape s) {
         return forward(tf, p, in, s, false);
     }
 
@@ -39,7 +39,7 @@ public final class AutoencoderNet {
      * float summation order changes from one graph build to the next (measured: same seed, different
      * weights), while per-step losses give bit-identical gradients.
      */
-    public static Map<String, Operand<TFloat32>> forward(Ops tf, Params p, Map<String, Operand<TFloat32>> in, Shape s,
+    public static Map<String, Operand<TFloat32>> forward(Ops tf, GraphParams p, Map<String, Operand<TFloat32>> in, Shape s,
                                                          boolean perStep) {
         List<Operand<TFloat32>> xs = Layers.steps(tf, in.get("x"), s.window());
         List<Operand<TFloat32>> enc = Layers.lstm(tf, p, "enc", xs, s.features(), s.hidden());

@@ -2,7 +2,7 @@ package io.dwcp.models.nets;
 
 import io.dwcp.models.features.DegradationFeatures;
 import io.dwcp.models.tf.Layers;
-import io.dwcp.models.tf.Params;
+import io.dwcp.models.tf.GraphParams;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -36,7 +36,7 @@ public final class DegradationNet {
     public record Shape(int hidden, int layers, int attention, int dense, int horizon) {}
 
     /** Training form: {@code y}, {@code logit}, {@code prob}, {@code attention}. */
-    public static Map<String, Operand<TFloat32>> forward(Ops tf, Params p, Map<String, Operand<TFloat32>> in, Shape s) {
+    public static Map<String, Operand<TFloat32>> forward(Ops tf, GraphParams p, Map<String, Operand<TFloat32>> in, Shape s) {
         Operand<TFloat32> x = in.get("x");
         List<Operand<TFloat32>> seq = Layers.steps(tf, x, WINDOW);
         Operand<TFloat32> xLast = seq.get(WINDOW - 1);
@@ -72,7 +72,7 @@ public final class DegradationNet {
     }
 
     /** Export form: {@code y}, {@code prob} and {@code attention}. */
-    public static Map<String, Operand<TFloat32>> serving(Ops tf, Params p, Map<String, Operand<TFloat32>> in, Shape s) {
+    public static Map<String, Operand<TFloat32>> serving(Ops tf, GraphParams p, Map<String, Operand<TFloat32>> in, Shape s) {
         Map<String, Operand<TFloat32>> all = forward(tf, p, in, s);
         Map<String, Operand<TFloat32>> out = new LinkedHashMap<>();
         out.put("y", all.get("y"));

@@ -1,7 +1,7 @@
 package io.dwcp.models.nets;
 
 import io.dwcp.models.tf.Layers;
-import io.dwcp.models.tf.Params;
+import io.dwcp.models.tf.GraphParams;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -24,7 +24,7 @@ public final class ForecasterNet {
 
     public static final int WINDOW = 10, FEATURES = 6, TARGETS = 4;
 
-    public static Map<String, Operand<TFloat32>> forward(Ops tf, Params p, Map<String, Operand<TFloat32>> in,
+    public static Map<String, Operand<TFloat32>> forward(Ops tf, GraphParams p, Map<String, Operand<TFloat32>> in,
                                                          int hidden, float[] deltaScale) {
         Operand<TFloat32> x = in.get("x");
         List<Operand<TFloat32>> steps = Layers.steps(tf, x, WINDOW);

@@ -1,7 +1,7 @@
 package io.dwcp.models.nets;
 
 import io.dwcp.models.tf.Layers;
-import io.dwcp.models.tf.Params;
+import io.dwcp.models.tf.GraphParams;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -19,7 +19,7 @@ public final class PolicyNet {
 
     public static final int FEATURES = 6, CLASSES = 5;
 
-    public static Map<String, Operand<TFloat32>> forward(Ops tf, Params p, Map<String, Operand<TFloat32>> in, int hidden) {
+    public static Map<String, Operand<TFloat32>> forward(Ops tf, GraphParams p, Map<String, Operand<TFloat32>> in, int hidden) {
         Operand<TFloat32> h1 = Layers.dense(tf, p, "d1", in.get("x"), FEATURES, hidden, "relu");
         Operand<TFloat32> h2 = Layers.dense(tf, p, "d2", h1, hidden, hidden, "relu");
         Operand<TFloat32> logits = Layers.dense(tf, p, "d3", h2, hidden, CLASSES, "linear");

@@ -1,2 +1,5 @@
-/** Report JSON/Markdown and PNG plots. */
+/**
+ * Per-model report.json / report.md, the aggregated summary, and the PNG plots (xchart, headless). Training
+ * side only: {@code serving} must not use it (ArchUnit). Depends on nothing else in models.
+ */
 package io.dwcp.models.report;

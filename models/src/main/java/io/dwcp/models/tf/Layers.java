@@ -17,7 +17,7 @@ public final class Layers {
     private Layers() {}
 
     /** {@code x·W + b} with optional tanh/relu/sigmoid activation ("linear", "tanh", "relu", "sigmoid"). */
-    public static Operand<TFloat32> dense(Ops tf, Params p, String name, Operand<TFloat32> x, long in, long out,
+    public static Operand<TFloat32> dense(Ops tf, GraphParams p, String name, Operand<TFloat32> x, long in, long out,
                                           String activation) {
         Operand<TFloat32> w = p.weight(name + "_w", in, out);
         Operand<TFloat32> b = p.bias(name + "_b", out, 0f);
@@ -40,7 +40,7 @@ public final class Layers {
      * An LSTM layer unrolled over {@code xs}; returns the hidden state after every step. Gates i, f, g, o
      * each have their own input and recurrent matrices; the forget-gate bias starts at 1.
      */
-    public static List<Operand<TFloat32>> lstm(Ops tf, Params p, String name, List<Operand<TFloat32>> xs, long in,
+    public static List<Operand<TFloat32>> lstm(Ops tf, GraphParams p, String name, List<Operand<TFloat32>> xs, long in,
                                                long hidden) {
         String[] g = {"i", "f", "g", "o"};
         Operand<TFloat32>[] wx = arr(4), wh = arr(4), b = arr(4);
@@ -76,7 +76,7 @@ public final class Layers {
      * Additive temporal attention: {@code e_t = v·tanh(W h_t + b)}, {@code α = softmax_t(e)} (built from
      * Exp and Div so it has gradients; {@code |e_t| <= |v|_1} keeps Exp finite), context {@code Σ α_t h_t}.
      */
-    public static Attention attention(Ops tf, Params p, String name, List<Operand<TFloat32>> hs, long hidden,
+    public static Attention attention(Ops tf, GraphParams p, String name, List<Operand<TFloat32>> hs, long hidden,
                                       long units) {
         Operand<TFloat32> w = p.weight(name + "_w", hidden, units);
         Operand<TFloat32> b = p.bias(name + "_b", units, 0f);

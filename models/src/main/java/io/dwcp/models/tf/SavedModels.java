@@ -28,7 +28,7 @@ public final class SavedModels {
     /** Builds the forward outputs from named inputs; called once on the export graph. */
     @FunctionalInterface
     public interface Forward {
-        Map<String, Operand<TFloat32>> build(Ops tf, Params p, Map<String, Operand<TFloat32>> inputs);
+        Map<String, Operand<TFloat32>> build(Ops tf, GraphParams p, Map<String, Operand<TFloat32>> inputs);
     }
 
     /** Exports to {@code dir} (which must not exist yet). {@code inputs}: name → per-sample shape. */
@@ -36,7 +36,7 @@ public final class SavedModels {
                               Map<String, long[]> inputs) throws IOException {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Params p = new Params(tf, 0, weights);
+            GraphParams p = new GraphParams(tf, 0, weights);
             Map<String, Operand<TFloat32>> in = new LinkedHashMap<>();
             Signature.Builder sig = Signature.builder().key(SIGNATURE);
             for (Map.Entry<String, long[]> e : inputs.entrySet()) {

@@ -37,12 +37,12 @@ public final class TrainLoop {
                           double bestVal, String stopReason, Map<String, float[]> best) {}
 
     private final Session session;
-    private final Params params;
+    private final GraphParams params;
     private final Adam adam;
     private final Operand<TFloat32> loss;
     private final List<Feed> feeds;
 
-    public TrainLoop(Session session, Params params, Adam adam, Operand<TFloat32> loss, List<Feed> feeds) {
+    public TrainLoop(Session session, GraphParams params, Adam adam, Operand<TFloat32> loss, List<Feed> feeds) {
         this.session = session;
         this.params = params;
         this.adam = adam;

@@ -1,13 +1,13 @@
 package io.dwcp.models.train;
 
 import io.dwcp.jni.FlatForest;
+import io.dwcp.jni.ReferenceForestScorer;
 import io.dwcp.models.data.NodeSeries;
 import io.dwcp.models.data.SyntheticReliability;
 import io.dwcp.models.eval.Metrics;
 import io.dwcp.models.eval.ThresholdSelector;
 import io.dwcp.models.features.Scaler;
 import io.dwcp.models.features.Schemas;
-import io.dwcp.models.forest.ForestScorer;
 import io.dwcp.models.forest.IsolationForestTrainer;
 import io.dwcp.models.report.Plots;
 import io.dwcp.models.report.Report;
@@ -62,8 +62,7 @@ public final class ReliabilityTrainer implements ModelTrainer {
         double[][] trainRows = rows(train);
         Scaler scaler = Scaler.fit(Scaler.Kind.ROBUST, trainRows, LOG);
         FlatForest forest = new IsolationForestTrainer(TREES, SAMPLE_SIZE, seed).fit(transform(scaler, trainRows));
-        ForestScorer scorer = new ForestScorer(forest);
-        double[] valScores = scorer.score(transform(scaler, rows(val)));
+        double[] valScores = referenceScores(forest, transform(scaler, rows(val)));
         // Recall first with a margin over the 0.98 target, FPR capped below the 0.05 target.
         double thr = ThresholdSelector.recallFirst(valScores, labels(val), 0.995, 0.04);
         return new Fitted(scaler, forest, thr);
@@ -76,8 +75,7 @@ public final class ReliabilityTrainer implements ModelTrainer {
         Splits.Split<NodeSeries> split = data(cfg);
         Fitted f = fit(split.train(), split.val(), cfg.seed());
         progress.step(NAME, 1, "forest fitted");
-        ForestScorer scorer = new ForestScorer(f.forest());
-        double[] testScores = scorer.score(transform(f.scaler(), rows(split.test())));
+        double[] testScores = referenceScores(f.forest(), transform(f.scaler(), rows(split.test())));
         boolean[] testLabels = labels(split.test());
         Metrics.Confusion c = Metrics.confusion(testScores, testLabels, f.threshold());
         Map<String, Object> m = new LinkedHashMap<>();
@@ -157,7 +155,7 @@ public final class ReliabilityTrainer implements ModelTrainer {
             return false;
         }).findFirst().orElse(split.test().get(0));
         double[] xs = new double[show.length()], ys = new double[show.length()], lab = new double[show.length()];
-        double[] sc = scorer.score(transform(f.scaler(), show.rows()));
+        double[] sc = referenceScores(f.forest(), transform(f.scaler(), show.rows()));
         for (int i = 0; i < xs.length; i++) {
             xs[i] = i;
             ys[i] = sc[i];
@@ -201,6 +199,16 @@ public final class ReliabilityTrainer implements ModelTrainer {
         int i = 0;
         for (NodeSeries n : nodes) for (boolean b : n.incident()) out[i++] = b;
         return out;
+    }
+
+    /**
+     * Training and evaluation score with jni's reference walk, the one the native kernels are tested
+     * against bit for bit, so the validation threshold and test metrics hold for whichever kernel serves.
+     */
+    static double[] referenceScores(FlatForest forest, double[][] rows) {
+        try (ReferenceForestScorer s = new ReferenceForestScorer(forest)) {
+            return s.score(rows);
+        }
     }
 
     static double[][] transform(Scaler s, double[][] rows) {

@@ -2,7 +2,7 @@ package io.dwcp.models.train;
 
 import io.dwcp.models.report.Plots;
 import io.dwcp.models.tf.Adam;
-import io.dwcp.models.tf.Params;
+import io.dwcp.models.tf.GraphParams;
 import io.dwcp.models.tf.SavedModels;
 import io.dwcp.models.tf.TfEnv;
 import io.dwcp.models.tf.TrainLoop;
@@ -44,7 +44,7 @@ final class TfTraining {
         long t0 = System.nanoTime();
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Params p = new Params(tf, settings.seed());
+            GraphParams p = new GraphParams(tf, settings.seed());
             Map<String, Operand<TFloat32>> in = new LinkedHashMap<>();
             Map<String, Operand<TFloat32>> ax = new LinkedHashMap<>();
             List<TrainLoop.Feed> feeds = new ArrayList<>();

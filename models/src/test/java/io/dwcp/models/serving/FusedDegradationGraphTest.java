@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.models.data.DegradationSeries.Slo;
 import io.dwcp.models.nets.DegradationNet;
-import io.dwcp.models.tf.Params;
+import io.dwcp.models.tf.GraphParams;
 import io.dwcp.models.tf.SavedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +109,7 @@ class FusedDegradationGraphTest {
         Map<String, float[]> weights;
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Params p = new Params(tf, 99);
+            GraphParams p = new GraphParams(tf, 99);
             serving.build(tf, p, Map.of("x", tf.placeholder(TFloat32.class)));
             try (Session s = new Session(g)) {
                 s.initialize();

@@ -22,7 +22,7 @@ class LstmGradientTest {
     void symbolicGradientsMatchFiniteDifferences() {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Params p = new Params(tf, 3);
+            GraphParams p = new GraphParams(tf, 3);
             Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, 2)));
             List<Operand<TFloat32>> hs = Layers.lstm(tf, p, "l", Layers.steps(tf, x, 3), 2, 2);
             Layers.Attention att = Layers.attention(tf, p, "a", hs, 2, 2);
@@ -57,7 +57,7 @@ class LstmGradientTest {
         }
     }
 
-    private static double lossWith(Session s, Params p, Map<String, float[]> base, String name, int k, double d,
+    private static double lossWith(Session s, GraphParams p, Map<String, float[]> base, String name, int k, double d,
                                    Placeholder<TFloat32> x, TFloat32 xt, Operand<TFloat32> loss) {
         Map<String, float[]> m = new java.util.LinkedHashMap<>(base);
         float[] v = base.get(name).clone();

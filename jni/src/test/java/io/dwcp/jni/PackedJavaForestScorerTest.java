@@ -1,7 +1,7 @@
 package io.dwcp.jni;
 
 /** {@link Implementation#JAVA}: the packed-layout Java fallback, against the reference. */
-class JavaForestScorerTest extends ForestScorerContract {
+class PackedJavaForestScorerTest extends ForestScorerContract {
     @Override
     Implementation implementation() {
         return Implementation.JAVA;

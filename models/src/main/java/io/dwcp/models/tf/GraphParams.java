@@ -21,7 +21,7 @@ import java.util.Random;
  * seeded {@link Random} (Glorot-uniform weights, constant biases) or, when rebuilding a trained network
  * for export, from a snapshot. Not thread-safe: used by one graph builder and one training loop.
  */
-public final class Params {
+public final class GraphParams {
     private final Ops tf;
     private final Random rnd;
     private final Map<String, float[]> fixed;
@@ -31,12 +31,12 @@ public final class Params {
     private final List<Op> assigns = new ArrayList<>();
 
     /** Fresh parameters initialised from {@code seed}. */
-    public Params(Ops tf, long seed) {
+    public GraphParams(Ops tf, long seed) {
         this(tf, seed, null);
     }
 
     /** Parameters initialised from {@code snapshot} (names must match); {@code seed} is then unused. */
-    public Params(Ops tf, long seed, Map<String, float[]> snapshot) {
+    public GraphParams(Ops tf, long seed, Map<String, float[]> snapshot) {
         this.tf = tf;
         this.rnd = new Random(seed);
         this.fixed = snapshot;

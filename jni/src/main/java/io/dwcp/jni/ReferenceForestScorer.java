@@ -3,12 +3,18 @@ package io.dwcp.jni;
 import java.nio.DoubleBuffer;
 
 /**
- * The pure-Java reference: walks {@link FlatForest}'s own arrays exactly as its javadoc defines
- * ({@code x[f] <= threshold} goes left, leaf value added per tree in index order, in double). The C and
- * CUDA kernels, and the faster Java fallback {@link PackedJavaForestScorer} that {@link Implementation#JAVA}
- * uses, are tested against this class. Stateless apart from the forest; thread-safe.
+ * The pure-Java reference walk, and the one Java forest walker outside the kernels: it walks
+ * {@link FlatForest}'s own arrays exactly as that class defines ({@code x[f] <= threshold} goes left, leaf
+ * values added per tree in index order, in double). The C and CUDA kernels and the faster Java fallback
+ * that {@link Implementation#JAVA} uses ({@code PackedJavaForestScorer}, a Java port of the C kernel's
+ * layout) are tested against it bit for bit; training and evaluation in {@code models/} score with it.
+ * It is not selected by {@link Kernels} (5x slower than the fallback, see jni/BENCHMARKS.md).
+ *
+ * <p>Errors as every {@link ForestScorer}: a NaN feature is an {@link IllegalArgumentException} naming the
+ * first such row and column. Thread-safe (stateless apart from the forest); {@link #close()} holds no
+ * native memory but still refuses later calls, as every scorer does.
  */
-final class JavaForestScorer extends AbstractForestScorer {
+public final class ReferenceForestScorer extends AbstractForestScorer {
     private final int[] treeStart;
     private final int[] feature;
     private final double[] threshold;
@@ -16,7 +22,7 @@ final class JavaForestScorer extends AbstractForestScorer {
     private final int[] right;
     private final double[] leafValue;
 
-    JavaForestScorer(FlatForest forest) {
+    public ReferenceForestScorer(FlatForest forest) {
         super(forest);
         this.treeStart = forest.treeStart();
         this.feature = forest.feature();
@@ -24,6 +30,24 @@ final class JavaForestScorer extends AbstractForestScorer {
         this.left = forest.left();
         this.right = forest.right();
         this.leafValue = forest.leafValue();
+    }
+
+    /**
+     * Scores rows given one array per row (training and evaluation code holds them so), each of exactly
+     * {@code nFeatures} values; as {@link #score(double[], int, double[])} otherwise.
+     */
+    public double[] score(double[][] rows) {
+        int nf = nFeatures;
+        double[] flat = new double[rows.length * nf];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != nf) {
+                throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " features, the forest " + nf);
+            }
+            System.arraycopy(rows[i], 0, flat, i * nf, nf);
+        }
+        double[] out = new double[rows.length];
+        score(flat, rows.length, out);
+        return out;
     }
 
     @Override

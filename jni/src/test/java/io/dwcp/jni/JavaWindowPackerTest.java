@@ -1,8 +1,0 @@
-package io.dwcp.jni;
-
-class JavaWindowPackerTest extends WindowPackerContract {
-    @Override
-    Implementation implementation() {
-        return Implementation.JAVA;
-    }
-}
