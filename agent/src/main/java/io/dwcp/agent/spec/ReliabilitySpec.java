@@ -15,20 +15,17 @@ import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
 import io.dwcp.agent.window.RingWindow;
-import io.dwcp.jni.FlatForest;
-import io.dwcp.jni.ForestScorer;
 import io.dwcp.models.features.FeatureSchema;
 import io.dwcp.models.features.Scaler;
 import io.dwcp.models.features.Schemas;
 import io.dwcp.models.serving.ModelArtifact;
-import io.dwcp.models.serving.ModelMetadata;
+import io.dwcp.models.serving.ReliabilityDetector;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -123,110 +120,58 @@ public final class ReliabilitySpec implements ModelSpec<float[][], AnomalyVerdic
     }
 
     /**
-     * The Isolation Forest on the native kernels. It judges the newest row of a node's window; the metric
-     * reported is the one furthest from its training median in scaled (IQR) units, since a forest score has
-     * no per-feature attribution of its own. Severity: warning from the threshold, critical and emergency at
-     * one and two thirds of the way from the threshold to 1.
+     * The Isolation Forest on the native kernels (CUDA > C > Java, chosen and fallen back by jni's
+     * {@code ForestScorer.create}), through the models' {@link ReliabilityDetector}: it judges the newest row of
+     * a node's window; the metric reported is the one furthest from its training median in scaled units.
      */
     static final class Forest implements Smokable<float[][], AnomalyVerdict> {
-        private final ModelMetadata md;
-        private final ForestScorer scorer;
-        private final Scaler scaler;
-        private final double threshold;
+        private final ReliabilityDetector d;
 
-        private Forest(ModelMetadata md, ForestScorer scorer) {
-            this.md = md;
-            this.scorer = scorer;
-            this.scaler = md.scaler();
-            this.threshold = md.threshold("anomaly");
+        private Forest(ReliabilityDetector d) {
+            this.d = d;
         }
 
         static Forest load(ModelArtifact a) {
-            FlatForest forest;
-            try (InputStream in = Files.newInputStream(a.modelPath())) {
-                forest = FlatForest.read(in);
+            try {
+                return new Forest(new ReliabilityDetector(a));
             } catch (IOException e) {
                 throw new IllegalStateException("reliability: " + e.getMessage(), e);
             }
-            if (forest.nFeatures() != Schemas.RELIABILITY.size()) {
-                throw new IllegalStateException("reliability: forest has " + forest.nFeatures() + " features, schema has "
-                        + Schemas.RELIABILITY.size());
-            }
-            return new Forest(a.metadata(), scorer(forest));
         }
 
-        /** The selected kernel (CUDA > C > Java); if it cannot take the forest (e.g. GPU memory), the next one. */
-        static ForestScorer scorer(FlatForest forest) {
-            RuntimeException last = null;
-            java.util.List<io.dwcp.jni.Implementation> order = new java.util.ArrayList<>();
-            order.add(io.dwcp.jni.Kernels.selected());
-            for (io.dwcp.jni.Implementation impl : java.util.List.of(io.dwcp.jni.Implementation.C, io.dwcp.jni.Implementation.JAVA)) {
-                if (!order.contains(impl) && io.dwcp.jni.Kernels.isAvailable(impl)) {
-                    order.add(impl);
-                }
-            }
-            for (io.dwcp.jni.Implementation impl : order) {
-                try {
-                    return ForestScorer.create(forest, impl);
-                } catch (io.dwcp.jni.KernelException | UnsatisfiedLinkError e) {
-                    last = new IllegalStateException("forest scorer " + impl.id() + ": " + e.getMessage(), e);
-                }
-            }
-            throw last;
-        }
-
-        @Override public String name() { return "isolation-forest-" + scorer.implementation().id(); }
-        @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(scaler); }
-        @Override public String version() { return md.version(); }
+        @Override public String name() { return "isolation-forest-" + d.implementation().id(); }
+        @Override public Optional<Scaler> inputScaler() { return Optional.of(d.scaler()); }
+        @Override public String version() { return d.metadata().version(); }
 
         @Override
         public List<AnomalyVerdict> predictBatch(List<float[][]> in) {
-            int f = Schemas.RELIABILITY.size();
-            double[] rows = new double[in.size() * f];
-            double[][] scaled = new double[in.size()][];
-            for (int i = 0; i < in.size(); i++) {
+            double[][] rows = new double[in.size()][];
+            for (int i = 0; i < rows.length; i++) {
                 float[][] w = in.get(i);
                 float[] last = w[w.length - 1];
-                double[] raw = new double[f];
-                for (int j = 0; j < f; j++) {
-                    raw[j] = last[j];
+                rows[i] = new double[last.length];
+                for (int j = 0; j < last.length; j++) {
+                    rows[i][j] = last[j];
                 }
-                scaled[i] = scaler.transform(raw);
-                System.arraycopy(scaled[i], 0, rows, i * f, f);
             }
-            double[] scores = new double[in.size()];
-            scorer.score(rows, in.size(), scores);
-            List<AnomalyVerdict> out = new ArrayList<>(in.size());
-            for (int i = 0; i < in.size(); i++) {
-                int worst = 0;
-                for (int j = 1; j < f; j++) {
-                    if (Math.abs(scaled[i][j]) > Math.abs(scaled[i][worst])) {
-                        worst = j;
-                    }
-                }
-                float[][] w = in.get(i);
-                double s = scores[i];
-                double span = Math.max(1e-9, 1 - threshold);
-                Severity sev = s < threshold ? Severity.NONE
-                        : s < threshold + span / 3 ? Severity.WARNING
-                        : s < threshold + 2 * span / 3 ? Severity.CRITICAL : Severity.EMERGENCY;
-                double conf = Math.min(1, 0.5 + Math.abs(s - threshold) / (2 * Math.max(threshold, span)));
-                out.add(new AnomalyVerdict(sev != Severity.NONE, s, worst, w[w.length - 1][worst],
-                        scaler.inverse(worst, 0), scaled[i][worst], sev, conf));
+            ReliabilityDetector.Detection[] det = d.detect(rows);
+            List<AnomalyVerdict> out = new ArrayList<>(det.length);
+            for (ReliabilityDetector.Detection x : det) {
+                out.add(new AnomalyVerdict(x.anomalous(), x.score(), x.feature(), x.value(), x.expected(), x.deviation(),
+                        Severity.valueOf(x.severity().name()), x.confidence()));
             }
             return out;
         }
 
         @Override
         public void smoke() {
-            List<AnomalyVerdict> v = predictBatch(List.<float[][]>of(new float[][] {SmokeChecks.centreRow(scaler)}));
+            List<AnomalyVerdict> v = predictBatch(List.<float[][]>of(new float[][] {SmokeChecks.centreRow(d.scaler())}));
             SmokeChecks.finite("reliability", v.get(0).score());
             if (v.get(0).score() < 0 || v.get(0).score() > 1) {
                 throw new IllegalStateException("reliability: smoke score " + v.get(0).score() + " outside [0,1]");
             }
         }
 
-        @Override public void close() { scorer.close(); }
+        @Override public void close() { d.close(); }
     }
-
 }
