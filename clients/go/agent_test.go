@@ -290,7 +290,9 @@ func TestStreamEventsArriveAndDecode(t *testing.T) {
 	bw := got[TypeBandwidthPrediction].(*BandwidthPrediction)
 	if bw.V != 1 || bw.NodeID != "dc1-a" || bw.PeerID != "dc2-b" || bw.PredictedBandwidthMbps < 800 ||
 		bw.PredictedBandwidthMbps > 1000 || bw.ModelVersion == "" || bw.PredictionTime.IsZero() ||
-		!bw.ValidUntil.After(bw.PredictionTime) {
+		!bw.ValidUntil.After(bw.PredictionTime) || bw.Source == "" || bw.IntervalCoverage <= 0 ||
+		bw.LowerBandwidthMbps == nil || bw.UpperBandwidthMbps == nil ||
+		*bw.LowerBandwidthMbps > bw.PredictedBandwidthMbps || *bw.UpperBandwidthMbps < bw.PredictedBandwidthMbps {
 		t.Errorf("bandwidth_prediction decoded wrong: %+v", bw)
 	}
 	cc := got[TypeCompressionChoice].(*CompressionChoice)
@@ -359,7 +361,7 @@ func TestFourCallsAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bw.PredictedBandwidthMbps < 490 || bw.PredictedBandwidthMbps > 520 || bw.NodeID != "" {
+	if bw.PredictedBandwidthMbps < 490 || bw.PredictedBandwidthMbps > 520 || bw.NodeID != "" || bw.Source != "model" {
 		t.Errorf("PredictBandwidth(window) = %+v", bw)
 	}
 

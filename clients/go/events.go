@@ -38,6 +38,17 @@ type BandwidthPrediction struct {
 	ValidUntil             time.Time `json:"valid_until"`
 	ModelVersion           string    `json:"model_version"`
 	PredictionTime         time.Time `json:"prediction_time"`
+	SampleTimestamp        time.Time `json:"sample_timestamp"`
+	// Source is the predictor serving this link: "model", "last_value", "harmonic_mean5" or "ewma",
+	// whichever had the lowest recent error on the link (PredictedBandwidthMbps is its forecast).
+	Source string `json:"source"`
+	// RecentMAPE is Source's mean absolute percentage error over the link's recent steps; nil until scored.
+	RecentMAPE *float64 `json:"recent_mape,omitempty"`
+	// LowerBandwidthMbps and UpperBandwidthMbps bound the next value at IntervalCoverage (e.g. 0.8 = p10-p90),
+	// calibrated on the link's own recent errors; nil when the forecast is 0.
+	LowerBandwidthMbps *float64 `json:"lower_bandwidth_mbps,omitempty"`
+	UpperBandwidthMbps *float64 `json:"upper_bandwidth_mbps,omitempty"`
+	IntervalCoverage   float64  `json:"interval_coverage"`
 }
 
 // EventType implements Event.
@@ -136,17 +147,19 @@ func (*LatencyResult) EventType() string { return TypeLatencyAnomaly }
 // with CompressionCodec/CompressionLevel when set. Streamed when the advice for the link changes, and the
 // result of Client.RecommendTransfer. Given only when the forecast's Confidence reached the agent's floor.
 type TransferRecommendation struct {
-	V                      int       `json:"v"`
-	NodeID                 string    `json:"node_id"`
-	PeerID                 string    `json:"peer_id"`
-	ParallelStreams        int       `json:"parallel_streams"`
-	SocketBufferBytes      int64     `json:"socket_buffer_bytes"`
-	BDPBytes               float64   `json:"bdp_bytes"`
-	PerStreamMbps          float64   `json:"per_stream_mbps"`
-	LimitedBy              string    `json:"limited_by"` // "none", "window" or "loss"
-	StreamsCapped          bool      `json:"streams_capped"`
-	CompressionCodec       string    `json:"compression_codec,omitempty"`
-	CompressionLevel       *int      `json:"compression_level,omitempty"`
+	V                 int     `json:"v"`
+	NodeID            string  `json:"node_id"`
+	PeerID            string  `json:"peer_id"`
+	ParallelStreams   int     `json:"parallel_streams"`
+	SocketBufferBytes int64   `json:"socket_buffer_bytes"`
+	BDPBytes          float64 `json:"bdp_bytes"`
+	PerStreamMbps     float64 `json:"per_stream_mbps"`
+	LimitedBy         string  `json:"limited_by"` // "none", "window" or "loss"
+	StreamsCapped     bool    `json:"streams_capped"`
+	CompressionCodec  string  `json:"compression_codec,omitempty"`
+	CompressionLevel  *int    `json:"compression_level,omitempty"`
+	// SizingBandwidthMbps is what buffer and streams were sized from: the forecast's interval lower bound.
+	SizingBandwidthMbps    float64   `json:"sizing_bandwidth_mbps"`
 	PredictedBandwidthMbps float64   `json:"predicted_bandwidth_mbps"`
 	PredictedLatencyMs     float64   `json:"predicted_latency_ms"`
 	PredictedPacketLoss    float64   `json:"predicted_packet_loss"`

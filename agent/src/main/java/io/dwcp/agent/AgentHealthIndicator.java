@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.reactivestreams.Publisher;
 
-/** UP only while the UDP listener and the socket are bound and the worker runs. */
+/** UP only while the UDP listener and the socket are bound and the worker and every model's batcher thread run. */
 @Singleton
 public final class AgentHealthIndicator implements HealthIndicator {
     private final AgentService agent;
@@ -26,6 +26,10 @@ public final class AgentHealthIndicator implements HealthIndicator {
         d.put("socket", agent.config().socket().path().toString());
         d.put("socket_clients", agent.socket().clients());
         d.put("transport", Transports.name());
+        java.util.List<String> dead = agent.pipeline().deadBatchers();
+        if (!dead.isEmpty()) {
+            d.put("dead_batchers", dead); // each also logged by name; any one makes the agent DOWN
+        }
         return Publishers.just(HealthResult.builder("dwcp-agent", agent.healthy() ? HealthStatus.UP : HealthStatus.DOWN)
                 .details(d).build());
     }

@@ -27,7 +27,14 @@ public record AgentConfig(
         Recommend recommend,
         History history,
         Shadow shadow,
-        Degradation degradation) {
+        Degradation degradation,
+        Forecast forecast) {
+
+    /**
+     * Bandwidth forecasts as served (issue 14): the central coverage of the calibrated interval on each
+     * forecast ({@code dwcp.forecast.interval-coverage}, 0.8 = p10–p90).
+     */
+    public record Forecast(double intervalCoverage) {}
 
     /** UDP listener. */
     public record Ingest(String host, int port, int receiveBufferBytes, int maxDatagramBytes,
@@ -203,7 +210,9 @@ public record AgentConfig(
                 r.doubleIn("dwcp.degradation.slo-error-rate", 0.02, 1e-6, 0.999),
                 r.intIn("dwcp.degradation.stream-every", 12, 0, 1_000_000),
                 r.intIn("dwcp.degradation.every", 5, 1, 1_000));
-        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation);
+        Forecast forecast = new Forecast(r.doubleIn("dwcp.forecast.interval-coverage", 0.8, 0.5, 0.99));
+        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation,
+                forecast);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed, String allowKey) {
@@ -232,6 +241,7 @@ public record AgentConfig(
         m.put("dwcp.shadow", shadow);
         m.put("dwcp.recommend", recommend);
         m.put("dwcp.degradation", degradation);
+        m.put("dwcp.forecast", forecast);
         return m;
     }
 

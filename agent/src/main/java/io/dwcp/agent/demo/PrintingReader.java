@@ -59,11 +59,18 @@ public final class PrintingReader implements Runnable, AutoCloseable {
                 if (throttled(type + e.path("node_id").asText() + e.path("peer_id").asText(), now)) {
                     return;
                 }
-                out.printf(Locale.ROOT, "bandwidth   %s->%s  next %.1f Mbps  rtt %.2f ms  loss %.4f  jitter %.2f ms  conf %.2f  [%s]%n",
+                String interval = e.hasNonNull("lower_bandwidth_mbps")
+                        ? String.format(Locale.ROOT, " (%.0f%% in %.1f..%.1f)", 100 * e.path("interval_coverage").asDouble(),
+                                e.path("lower_bandwidth_mbps").asDouble(), e.path("upper_bandwidth_mbps").asDouble())
+                        : "";
+                String err = e.hasNonNull("recent_mape") ? String.format(Locale.ROOT, ", recent MAPE %.1f%%",
+                        e.path("recent_mape").asDouble()) : "";
+                out.printf(Locale.ROOT, "bandwidth   %s->%s  next %.1f Mbps%s  rtt %.2f ms  loss %.4f  jitter %.2f ms  conf %.2f"
+                                + "  served by %s%s  [%s]%n",
                         e.path("node_id").asText(), e.path("peer_id").asText(), e.path("predicted_bandwidth_mbps").asDouble(),
-                        e.path("predicted_latency_ms").asDouble(), e.path("predicted_packet_loss").asDouble(),
+                        interval, e.path("predicted_latency_ms").asDouble(), e.path("predicted_packet_loss").asDouble(),
                         e.path("predicted_jitter_ms").asDouble(), e.path("confidence").asDouble(),
-                        e.path("model_version").asText());
+                        e.path("source").asText("model"), err, e.path("model_version").asText());
             }
             case "compression_choice" -> {
                 if (throttled(type + e.path("node_id").asText() + e.path("peer_id").asText(), now)) {

@@ -62,6 +62,11 @@ public final class FallbackPredictor<I, O> implements Predictor<I, O> {
         return gpu.inputScaler();
     }
 
+    @Override
+    public java.util.Map<String, Object> params() {
+        return gpu.params();
+    }
+
     public boolean onGpu() {
         return onGpu;
     }

@@ -116,7 +116,7 @@ final class ModelLane<I, O> {
                     return;
                 }
                 predictions.increment();
-                Event e = serving.event(r, out, models.get().get(spec));
+                Event e = serving.event(r, in, out, models.get().get(spec));
                 if (e != null && serving.publish(r, out, e)) {
                     sink.publish(e);
                 }
@@ -147,7 +147,7 @@ final class ModelLane<I, O> {
                 return;
             }
             predictions.increment();
-            q.reply().accept(Request.Reply.ok(q.id(), serving.event(in.who(), out, models.get().get(spec))));
+            q.reply().accept(Request.Reply.ok(q.id(), serving.reply(in.who(), in.input(), out, models.get().get(spec))));
         });
     }
 

@@ -64,6 +64,7 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
     private final Timer batchTime;
     private final Counter requestsRejected;
     private final RateLimitedLog failureLog;
+    private final RateLimitedLog deadLog = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final Thread worker;
     private volatile boolean running = true;
     private volatile boolean idle = true;
@@ -310,8 +311,6 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
         }
         return true;
     }
-
-    private final RateLimitedLog deadLog = new RateLimitedLog(LOG, Duration.ofSeconds(30));
 
     /** The model names whose batcher thread is not alive (empty when all are). */
     public List<String> deadBatchers() {

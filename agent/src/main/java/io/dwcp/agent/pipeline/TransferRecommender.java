@@ -88,7 +88,10 @@ final class TransferRecommender {
         if (p.node_id() == null || p.peer_id() == null) {
             return;
         }
-        BandwidthForecast f = new BandwidthForecast(p.predicted_bandwidth_mbps(), p.predicted_latency_ms(),
+        // Sized from the interval's lower bound (issue 14): a buffer for the forecast itself overfills whenever the
+        // link comes in below it, which the interval says happens (1 - coverage) / 2 of the time.
+        double sizing = p.lower_bandwidth_mbps() != null ? p.lower_bandwidth_mbps() : p.predicted_bandwidth_mbps();
+        BandwidthForecast f = new BandwidthForecast(sizing, p.predicted_latency_ms(),
                 p.predicted_packet_loss(), p.predicted_jitter_ms(), p.confidence());
         Optional<TransferAdvisor.Advice> advice = advisor.advise(f);
         String key = MetricRecord.key(p.node_id(), p.peer_id());
@@ -105,7 +108,7 @@ final class TransferRecommender {
         CompressionChoice c = codecs.get(key);
         TransferRecommendation rec = new TransferRecommendation(p.node_id(), p.peer_id(), a.parallelStreams(),
                 a.socketBufferBytes(), a.bdpBytes(), a.perStreamMbps(), a.limitedBy(), a.streamsCapped(),
-                c == null ? null : c.codec_name(), c == null ? null : c.level(), p.predicted_bandwidth_mbps(),
+                c == null ? null : c.codec_name(), c == null ? null : c.level(), sizing, p.predicted_bandwidth_mbps(),
                 p.predicted_latency_ms(), p.predicted_packet_loss(), p.predicted_jitter_ms(), p.confidence(),
                 p.model_version(), p.prediction_time(), p.sample_timestamp());
         latest.put(key, rec);

@@ -23,6 +23,11 @@ public interface Predictor<I, O> extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** The trained model's metadata parameters (e.g. its residual prior); empty for baselines. */
+    default java.util.Map<String, Object> params() {
+        return java.util.Map.of();
+    }
+
     @Override
     default void close() {}
 }

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * {@link io.dwcp.agent.predict.TransferAdvisor}), with the forecast and confidence they came from and, when
  * the compression model has judged this link, its latest codec choice. Streamed when the advice for a link
  * changes (stream count, or buffer by more than 25 %); the latest one per link is answerable with
- * {@code RecommendTransfer}.
+ * {@code RecommendTransfer}. Buffer and streams are sized from {@code sizing_bandwidth_mbps}, the lower bound of
+ * the forecast's calibrated interval (the forecast itself when it has none).
  */
 @JsonPropertyOrder({"v", "type", "node_id", "peer_id"})
 public record TransferRecommendation(
@@ -21,6 +22,7 @@ public record TransferRecommendation(
         boolean streams_capped,
         String compression_codec,
         Integer compression_level,
+        double sizing_bandwidth_mbps,
         double predicted_bandwidth_mbps,
         double predicted_latency_ms,
         double predicted_packet_loss,

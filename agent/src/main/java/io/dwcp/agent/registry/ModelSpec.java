@@ -119,8 +119,16 @@ public interface ModelSpec<I, O> {
          */
         RequestInput<I> decode(String method, JsonNode params, Windows windows);
 
-        /** The event (stream) or reply result (request) for one output; {@code who} null for a bare request. */
-        Event event(MetricRecord who, O output, Predictor<I, O> model);
+        /**
+         * The event (stream) or reply result (request) for one output of {@code input}; {@code who} null for a
+         * bare request.
+         */
+        Event event(MetricRecord who, I input, O output, Predictor<I, O> model);
+
+        /** The result for a request; by default what the stream would send for the same output. */
+        default Event reply(MetricRecord who, I input, O output, Predictor<I, O> model) {
+            return event(who, input, output, model);
+        }
 
         /** Whether a stream event goes out (e.g. anomalies only); may update per-key state. */
         default boolean publish(MetricRecord record, O output, Event event) {

@@ -80,10 +80,13 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
     @Override
     public Serving<float[][], BandwidthForecast> serving(Context ctx) {
         AccuracyTracker accuracy = new AccuracyTracker(ctx.config().windows().maxLinks(), ctx.registry());
+        ForecastArbitration arbitration = new ForecastArbitration(ctx.config().windows().maxLinks(),
+                ctx.config().forecast().intervalCoverage(), ctx.registry());
         return new Serving<>() {
             @Override
             public float[][] streamInput(MetricRecord r, float[] features, RingWindow w) {
                 accuracy.actual(r.key(), r.values()[0]);
+                arbitration.actual(r.key(), r.values()[0]);
                 return w.full() ? w.snapshot() : null;
             }
 
@@ -93,12 +96,31 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
                         RequestParams.who(p, Measurement.LINK, windows));
             }
 
+            /** A stream step: the arbitration records who served, to score it against the link's next sample. */
             @Override
-            public Event event(MetricRecord r, BandwidthForecast f, Predictor<float[][], BandwidthForecast> m) {
+            public Event event(MetricRecord r, float[][] input,
+                    BandwidthForecast f, Predictor<float[][], BandwidthForecast> m) {
+                return prediction(r, f, m, arbitration.serve(r == null ? null : r.key(), input, f.bandwidthMbps(),
+                        m.params()));
+            }
+
+            /** A request: the link's current source and interval, recording nothing. */
+            @Override
+            public Event reply(MetricRecord r, float[][] input,
+                    BandwidthForecast f, Predictor<float[][], BandwidthForecast> m) {
+                return prediction(r, f, m, arbitration.peek(r == null ? null : r.key(), input, f.bandwidthMbps(),
+                        m.params()));
+            }
+
+            private BandwidthPrediction prediction(MetricRecord r, BandwidthForecast f,
+                                                   Predictor<float[][], BandwidthForecast> m,
+                                                   ForecastArbitration.Served s) {
                 Instant now = Instant.now();
-                return new BandwidthPrediction(RequestParams.nodeId(r), RequestParams.peerId(r), f.bandwidthMbps(),
-                        f.latencyMs(), f.packetLoss(), f.jitterMs(), f.confidence(), now.plusMillis(60_000).toString(),
-                        m.name() + "/" + m.version(), now.toString(), RequestParams.sampleTime(r));
+                var iv = s.interval();
+                return new BandwidthPrediction(RequestParams.nodeId(r), RequestParams.peerId(r), s.value(),
+                        f.latencyMs(), f.packetLoss(), f.jitterMs(), iv.confidence(), now.plusMillis(60_000).toString(),
+                        m.name() + "/" + m.version(), now.toString(), RequestParams.sampleTime(r), s.source(),
+                        s.recentMape(), finite(iv.lower()), finite(iv.upper()), arbitration.coverage());
             }
 
             @Override
@@ -107,9 +129,18 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
                 return true;
             }
 
-            @Override public void evicted(String key) { accuracy.remove(key); }
+            @Override
+            public void evicted(String key) {
+                accuracy.remove(key);
+                arbitration.forget(key);
+            }
             @Override public void tick() { accuracy.publish(); }
         };
+    }
+
+    /** Null for a non-finite bound (a zero forecast): never a NaN on the wire. */
+    static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** The trained LSTM (TensorFlow, fused serving graph where it verifies). */
@@ -124,6 +155,7 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
         @Override public String engine() { return m.engine(); }
         @Override public Optional<Scaler> inputScaler() { return Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
+        @Override public java.util.Map<String, Object> params() { return m.metadata().params(); }
 
         @Override
         public List<BandwidthForecast> predictBatch(List<float[][]> in) {

@@ -71,7 +71,8 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
             }
 
             @Override
-            public Event event(MetricRecord r, CompressionDecision d, Predictor<float[], CompressionDecision> m) {
+            public Event event(MetricRecord r, float[] input,
+                    CompressionDecision d, Predictor<float[], CompressionDecision> m) {
                 return new CompressionChoice(RequestParams.nodeId(r), RequestParams.peerId(r), d.codec(),
                         AnalyticCompressionSelector.codecName(d.codec()), d.level(), d.expectedGain(), d.confidence(),
                         m.name() + "/" + m.version(), Instant.now().toString());

@@ -90,7 +90,8 @@ public final class DegradationSpec implements ModelSpec<DegradationInput, Degrad
             }
 
             @Override
-            public Event event(MetricRecord r, DegradationVerdict v, Predictor<DegradationInput, DegradationVerdict> m) {
+            public Event event(MetricRecord r, DegradationInput input,
+                    DegradationVerdict v, Predictor<DegradationInput, DegradationVerdict> m) {
                 return new DegradationForecast(RequestParams.nodeId(r), RequestParams.peerId(r), v.probability(),
                         v.degrading(), v.threshold(), new DegradationForecast.Slo(v.slo().latencyMs(),
                         v.slo().throughputMbps(), v.slo().errorRate()), v.latencyMs().length, v.latencyMs(),

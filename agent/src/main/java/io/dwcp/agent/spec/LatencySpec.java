@@ -79,7 +79,8 @@ public final class LatencySpec implements ModelSpec<float[][], LatencyVerdict> {
             }
 
             @Override
-            public Event event(MetricRecord r, LatencyVerdict v, Predictor<float[][], LatencyVerdict> m) {
+            public Event event(MetricRecord r, float[][] input,
+                    LatencyVerdict v, Predictor<float[][], LatencyVerdict> m) {
                 Map<String, Double> c = new LinkedHashMap<>();
                 List<String> names = Schemas.LATENCY.features();
                 for (int i = 0; i < names.size(); i++) {

@@ -79,7 +79,8 @@ public final class ReliabilitySpec implements ModelSpec<float[][], AnomalyVerdic
             }
 
             @Override
-            public Event event(MetricRecord r, AnomalyVerdict v, Predictor<float[][], AnomalyVerdict> m) {
+            public Event event(MetricRecord r, float[][] input,
+                    AnomalyVerdict v, Predictor<float[][], AnomalyVerdict> m) {
                 return new Anomaly(RequestParams.nodeId(r), Schemas.RELIABILITY.features().get(v.feature()), v.value(),
                         v.expected(), v.deviation(), v.severity().label(), v.confidence(), v.score(), v.anomaly(),
                         m.name(), m.version(), r == null ? Instant.now().toString() : RequestParams.sampleTime(r));

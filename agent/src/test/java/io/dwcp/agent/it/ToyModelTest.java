@@ -98,7 +98,7 @@ class ToyModelTest {
                 }
 
                 @Override
-                public Event event(MetricRecord who, Double out, Predictor<float[][], Double> model) {
+                public Event event(MetricRecord who, float[][] input, Double out, Predictor<float[][], Double> model) {
                     return new ToyLevel(who == null ? null : who.nodeId(), out, 3, model.name() + "/" + model.version());
                 }
             };
