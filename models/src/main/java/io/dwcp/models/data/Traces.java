@@ -83,10 +83,17 @@ public final class Traces {
         return out;
     }
 
-    /** {@code fcc} for the FCC broadband traces ({@code trace_*}), {@code norway} for the HSDPA 3G ones. */
+    /**
+     * The collection a series comes from, by its id (file name): {@code fcc} for the FCC broadband traces
+     * ({@code trace_*}), {@code norway} for the HSDPA 3G ones ({@code bus. car. ferry. metro. train. tram.}),
+     * {@code synthetic} for {@link SyntheticLinks} ({@code link-*}), else {@code other}.
+     */
     public static String family(String id) {
         String n = id.contains("/") ? id.substring(id.lastIndexOf('/') + 1) : id;
-        return n.startsWith("trace_") ? "fcc" : "norway";
+        if (n.startsWith("trace_")) return "fcc";
+        if (n.matches("(bus|car|ferry|metro|train|tram)\\..*")) return "norway";
+        if (n.startsWith("link-")) return "synthetic";
+        return "other";
     }
 
     /**

@@ -41,7 +41,11 @@ import java.util.Map;
  */
 public final class BandwidthTrainer implements ModelTrainer {
     public static final String NAME = "bandwidth";
-    public static final int HIDDEN = 32;
+    /** LSTM units; {@code -Ddwcp.forecast.hidden} overrides it for experiments (selected on validation only). */
+    public static final int HIDDEN = Integer.getInteger("dwcp.forecast.hidden", 32);
+    /** Weights of the APE and log-L1 terms of the bandwidth loss ({@code -Ddwcp.forecast.ape / .l1} for experiments). */
+    static final float APE_WEIGHT = Float.parseFloat(System.getProperty("dwcp.forecast.ape", "1")),
+            L1_WEIGHT = Float.parseFloat(System.getProperty("dwcp.forecast.l1", "0.5"));
     /** Scaler of the raw rows, kept in the metadata for the agent's drift monitor only (v2 models do not use it). */
     public static final boolean[] LOG = {true, true, false, true, false, false};
     /** Resampling factors of the traces (native step ×) and of the synthetic links used for training. */
@@ -177,7 +181,8 @@ public final class BandwidthTrainer implements ModelTrainer {
             Operand<TFloat32> d0 = col(tf, d, 0, 1), m0 = col(tf, mask, 0, 1);
             Operand<TFloat32> clipped = tf.math.minimum(tf.math.maximum(d0, tf.constant(-4f)), tf.constant(4f));
             Operand<TFloat32> ape = tf.math.abs(tf.math.sub(tf.math.exp(clipped), tf.constant(1f)));
-            Operand<TFloat32> bw = tf.math.add(ape, tf.math.mul(tf.constant(0.5f), tf.math.abs(d0)));
+            Operand<TFloat32> bw = tf.math.add(tf.math.mul(tf.constant(APE_WEIGHT), ape),
+                    tf.math.mul(tf.constant(L1_WEIGHT), tf.math.abs(d0)));
             Operand<org.tensorflow.types.TInt32> axes = tf.constant(new int[] {0, 1});
             Operand<TFloat32> bwLoss = tf.math.div(tf.reduceSum(tf.math.mul(bw, m0), axes),
                     tf.math.add(tf.reduceSum(m0, axes), tf.constant(1e-6f)));
@@ -232,7 +237,7 @@ public final class BandwidthTrainer implements ModelTrainer {
         params.put("architecture", "[x, (x-x_last)/delta_scale] -> LSTM(" + HIDDEN + ", unrolled 10) -> dense(" + HIDDEN
                 + ", tanh) -> dense(4)*delta_scale + x_last, in log-ratio space");
         params.put("parameters", fit.paramCount());
-        params.put("loss", "bandwidth: |exp(d)-1| + 0.5|d|, d = prediction - target log ratio (clipped ±4), zero actuals "
+        params.put("loss", "bandwidth: " + APE_WEIGHT + "|exp(d)-1| + " + L1_WEIGHT + "|d|, d = prediction - target log ratio (clipped ±4), zero actuals "
                 + "masked; + 0.1 x masked |d|/delta_scale of latency, loss, jitter (synthetic rows only)");
         params.put("optimizer", "Adam (raw ApplyAdam, lr 2e-3, halve on 2-epoch plateau), batch 256");
         params.put("delta_scale", dScale);
@@ -254,6 +259,16 @@ public final class BandwidthTrainer implements ModelTrainer {
                 for (int i = 0; i < x.actual().length; i++) {
                     if (x.actual()[i] > 0 && x.model()[i] > 0) res.add(Math.log(x.actual()[i] / x.model()[i]));
                 }
+            }
+            // Validation figures (what variants are selected on; the test split is only reported).
+            for (var e : Map.of("validation_traces", valTraces, "validation_synthetic", valLinks).entrySet()) {
+                BandwidthEval.Row r = BandwidthEval.pooled(e.getKey(), "all", BandwidthEval.forecastAll(fc, e.getValue()));
+                if (r == null) continue;
+                params.put(e.getKey() + "_model_median_ape", r.modelMedianApe());
+                params.put(e.getKey() + "_last_value_median_ape", r.lastMedianApe());
+                params.put(e.getKey() + "_ewma_median_ape", r.ewmaMedianApe());
+                params.put(e.getKey() + "_model_mape", r.modelMape());
+                params.put(e.getKey() + "_last_value_mape", r.lastMape());
             }
         }
         params.put("residual_prior", ResidualPrior.fromSample(res.stream().mapToDouble(Double::doubleValue).toArray()).toParams());
