@@ -31,6 +31,10 @@ public final class StudyCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--old", description = "A previous bandwidth artifact evaluated on the same test sets, side by side.")
     Path old;
 
+    @Option(names = "--report", description = "Also add the table to this artifact folder's report.md / report.json "
+            + "(section 'Generalisation', replaced if present).")
+    Path report;
+
     @Option(names = "--epochs", defaultValue = "30")
     int epochs;
 
@@ -43,7 +47,8 @@ public final class StudyCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws Exception {
         TrainConfig cfg = new TrainConfig(seed, epochs, out, null, traces, 0.98, 1.0, threads, false);
-        BandwidthStudy.run(cfg, runs, shipped, old, out, Progress.none());
+        java.util.Map<String, Object> res = BandwidthStudy.run(cfg, runs, shipped, old, out, Progress.none());
+        if (report != null) BandwidthStudy.addToReport(report, res, java.nio.file.Files.readString(out.resolve("study.md")));
         System.out.println(java.nio.file.Files.readString(out.resolve("study.md")));
         return 0;
     }

@@ -208,6 +208,31 @@ public final class BandwidthStudy {
         return all;
     }
 
+    static final String SECTION = "## Generalisation (leave-one-out study)";
+
+    /** Puts the study into an artifact's report: {@code generalisation} in report.json, a section in report.md. */
+    @SuppressWarnings("unchecked")
+    public static void addToReport(Path dir, Map<String, Object> study, String table) throws java.io.IOException {
+        Path json = dir.resolve("report.json");
+        Map<String, Object> r = ModelMetadata.json().readValue(json.toFile(), Map.class);
+        r.put("generalisation", study);
+        Files.writeString(json, ModelMetadata.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        Path md = dir.resolve("report.md");
+        String text = Files.readString(md);
+        int at = text.indexOf(SECTION);
+        if (at >= 0) text = text.substring(0, at);
+        text = text.stripTrailing() + "\n\n" + SECTION + "\n\n"
+                + "Produced by `study` (`BandwidthStudy`; seed " + study.get("seed") + ", at most " + study.get("epochs")
+                + " epochs per run). Each run trains a model without the named family, interval or data source and "
+                + "tests on it; `shipped` is this artifact on its test split. Rows: test traces pooled per family x "
+                + "resampling factor (x1 = native step: FCC 5 s, Norway ~1 s), per family, and over all traces. "
+                + "Targets per row (Y/n): model MdAPE >= 10 % below last value; model MdAPE below the best of last "
+                + "value, harmonic mean of 5 and EWMA; model MAPE <= last value MAPE; p10-p90 coverage within 3 "
+                + "points of 0.8. Old model = the forecaster shipped before issue 14 (trained on half of these traces, "
+                + "so on some test rows it is not held out).\n\n" + table;
+        Files.writeString(md, text + "\n");
+    }
+
     static String yn(boolean b) {
         return b ? "Y" : "n";
     }
