@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dwcp-models", mixinStandardHelpOptions = true, version = "dwcp-models 0.1.0",
         description = "Train, evaluate and export the four DWCP models.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, RetrainCommand.class, PromoteCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, StudyCommand.class, RetrainCommand.class, PromoteCommand.class,
                 RollbackCommand.class, CommandLine.HelpCommand.class})
 public final class ModelsCli implements Runnable {
     @CommandLine.Spec

@@ -110,9 +110,11 @@ public final class DwcpCsv {
                 long s = epochSeconds(t, r);
                 if (i == 0) first = s;
                 last = s;
-                ZonedDateTime z = Instant.ofEpochSecond(s).atZone(ZoneOffset.UTC);
-                rows[i] = new double[] {t.num(r, "throughput_mbps", 0), t.num(r, "rtt_ms", 0), t.num(r, "packet_loss", 0),
-                        t.num(r, "jitter_ms", 0), z.getHour() + z.getMinute() / 60.0, z.getDayOfWeek().getValue() % 7};
+                // The shared feature function (Monday = 0, as the agent); this used Sunday = 0 before issue 14.
+                float[] raw = io.dwcp.models.features.LinkFeatures.rawRow(t.num(r, "throughput_mbps", 0), t.num(r, "rtt_ms", 0),
+                        t.num(r, "packet_loss", 0), t.num(r, "jitter_ms", 0), s * 1000L);
+                rows[i] = new double[raw.length];
+                for (int j = 0; j < raw.length; j++) rows[i][j] = raw[j];
                 String l = t.get(r, "link_type");
                 if (l != null && !l.isEmpty()) lt = LinkType.parse(l);
             }

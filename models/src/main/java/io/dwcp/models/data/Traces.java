@@ -19,7 +19,10 @@ import java.util.stream.Stream;
  * {@link LinkSeries} in the bandwidth schema. A trace has no latency, loss or jitter, so those columns are
  * filled with the constants {@link #FILL_LATENCY_MS}, {@link #FILL_LOSS}, {@link #FILL_JITTER_MS} (the
  * forecaster is trained with the same fill and its loss ignores those targets for traces);
- * time_of_day is {@code t/3600 mod 24} and day_of_week 0. Thread-safe.
+ * time_of_day and day_of_week are 0: the traces' clocks start at 0 and are not wall-clock time, so they
+ * must not teach a model daily cycles (issue 14). {@link #resample} aggregates a trace to a coarser step
+ * (mean throughput over the coarser step); {@link #family} names the collection a trace comes from.
+ * Thread-safe.
  */
 public final class Traces {
     private Traces() {}
@@ -43,7 +46,7 @@ public final class Traces {
             double mbps = Double.parseDouble(parts[1]);
             if (!Double.isNaN(prevT)) dtSum += t - prevT;
             prevT = t;
-            rows.add(new double[] {mbps, FILL_LATENCY_MS, FILL_LOSS, FILL_JITTER_MS, (t / 3600.0) % 24, 0});
+            rows.add(new double[] {mbps, FILL_LATENCY_MS, FILL_LOSS, FILL_JITTER_MS, 0, 0});
         }
         double step = rows.size() > 1 ? dtSum / (rows.size() - 1) : 1;
         return new LinkSeries(id, LinkType.EDGE, step, rows.toArray(new double[0][]), new boolean[rows.size()]);
@@ -78,5 +81,42 @@ public final class Traces {
             }
         }
         return out;
+    }
+
+    /**
+     * The collection a series comes from, by its id (file name): {@code fcc} for the FCC broadband traces
+     * ({@code trace_*}), {@code norway} for the HSDPA 3G ones ({@code bus. car. ferry. metro. train. tram.}),
+     * {@code synthetic} for {@link SyntheticLinks} ({@code link-*}), else {@code other}.
+     */
+    public static String family(String id) {
+        String n = id.contains("/") ? id.substring(id.lastIndexOf('/') + 1) : id;
+        if (n.startsWith("trace_")) return "fcc";
+        if (n.matches("(bus|car|ferry|metro|train|tram)\\..*")) return "norway";
+        if (n.startsWith("link-")) return "synthetic";
+        return "other";
+    }
+
+    /**
+     * The trace aggregated to {@code factor} times its step: each new sample is the mean throughput of
+     * {@code factor} consecutive samples (the throughput over the coarser step when the samples are evenly
+     * spaced), starting at sample {@code phase}; a trailing partial block is dropped. Id gets {@code @x<factor>}.
+     */
+    public static LinkSeries resample(LinkSeries s, int factor, int phase) {
+        if (factor < 1 || phase < 0) throw new IllegalArgumentException("factor >= 1 and phase >= 0, got " + factor + ", " + phase);
+        if (factor == 1 && phase == 0) return s;
+        int n = Math.max(0, (s.length() - phase) / factor);
+        double[][] rows = new double[n][];
+        boolean[] cong = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            int start = phase + i * factor;
+            for (int k = 0; k < factor; k++) sum += s.rows()[start + k][0];
+            double[] r = s.rows()[start + factor - 1].clone();
+            r[0] = sum / factor;
+            rows[i] = r;
+            for (int k = 0; k < factor; k++) cong[i] |= s.congested()[start + k];
+        }
+        return new LinkSeries(s.id() + "@x" + factor + (phase == 0 ? "" : "p" + phase), s.linkType(),
+                s.stepSeconds() * factor, rows, cong);
     }
 }

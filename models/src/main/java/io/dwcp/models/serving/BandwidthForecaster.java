@@ -1,5 +1,6 @@
 package io.dwcp.models.serving;
 
+import io.dwcp.models.features.LinkFeatures;
 import io.dwcp.models.features.Scaler;
 import io.dwcp.models.features.Schemas;
 import io.dwcp.models.nets.ForecasterNet;
@@ -11,11 +12,18 @@ import java.util.Map;
 /**
  * Serves the bandwidth forecaster. Input: raw (unscaled) windows {@code [batch][10][6]} in
  * {@link Schemas#BANDWIDTH} order (bandwidth_mbps, latency_ms, packet_loss, jitter_ms, time_of_day,
- * day_of_week), oldest step first. Output {@code [batch][5]}: predicted next bandwidth_mbps, latency_ms,
- * packet_loss, jitter_ms (raw units) and a confidence in [0, 1]:
- * {@code 1 - expectedApe/100}, where {@code expectedApe = a + b·cv} with {@code cv} the coefficient of
- * variation of the window's bandwidth and {@code a, b} fitted on validation windows (metadata params
- * {@code confidence_a}, {@code confidence_b}).
+ * day_of_week; rows as {@link LinkFeatures#rawRow} makes them), oldest step first, plus the window's sampling
+ * interval: per-row timestamps in {@link #predict(float[][][], long[][])}, the step in seconds in
+ * {@link #predictWithStep}, or (legacy) derived from the time-of-day column in {@link #predict(float[][][])}.
+ * Output {@code [batch][5]}: predicted next bandwidth_mbps, latency_ms, packet_loss, jitter_ms (raw units) and
+ * a confidence in [0, 1].
+ *
+ * <p>Artifacts with {@code params.feature_version = 2} (issue 14) see the window through
+ * {@link LinkFeatures#modelInput} (scale-free, interval-aware, no clock features) and predict log ratios to the
+ * window's level, inverted here; their confidence is the prior one, {@code 1 - w/2} with {@code w} the relative
+ * width of the training-residual interval at 80 % ({@link io.dwcp.models.serving.arbitration.IntervalCalibrator}
+ * gives the per-link calibrated one). Older artifacts (no {@code feature_version}) keep their scaler and
+ * {@code 1 - (a + b·cv)/100} confidence.
  *
  * <p>Thread-safe; batch-first. Holds a TensorFlow session: close it.
  */
@@ -28,6 +36,8 @@ public final class BandwidthForecaster implements AutoCloseable {
     private final Scaler scaler;
     private final double confA, confB;
     private final ModelMetadata metadata;
+    private final int featureVersion;
+    private final double priorConfidence;
 
     public BandwidthForecaster(ModelArtifact artifact) {
         this(artifact, 0);
@@ -56,6 +66,8 @@ public final class BandwidthForecaster implements AutoCloseable {
         this.scaler = metadata.scaler();
         this.confA = ((Number) metadata.params().getOrDefault("confidence_a", 0.0)).doubleValue();
         this.confB = ((Number) metadata.params().getOrDefault("confidence_b", 0.0)).doubleValue();
+        this.featureVersion = ((Number) metadata.params().getOrDefault("feature_version", 1)).intValue();
+        this.priorConfidence = featureVersion >= 2 ? io.dwcp.models.serving.arbitration.ResidualPrior.fromParams(metadata.params()).confidence(0.8) : Double.NaN;
         this.model = new TfModel(artifact.modelPath(), config);
         FusedGraphs.Served<FusedForecasterGraph> served = FusedGraphs.serve(fused, () -> new FusedForecasterGraph(model, deltaScale(metadata), config),
                 g -> g.verifiedAgainst(model));
@@ -88,7 +100,30 @@ public final class BandwidthForecaster implements AutoCloseable {
         return metadata;
     }
 
+    /** 2 = {@link LinkFeatures} (scale-free, interval-aware); 1 = the original scaled-raw model. */
+    public int featureVersion() {
+        return featureVersion;
+    }
+
+    /** Legacy call without timestamps: the interval comes from the time-of-day column (1 s if it gives none). */
     public float[][] predict(float[][][] windows) {
+        double[] dt = new double[windows.length];
+        for (int i = 0; i < windows.length; i++) dt[i] = LinkFeatures.stepSecondsFromTimeOfDay(windows[i]);
+        return predictWithStep(windows, dt);
+    }
+
+    /** Windows with their rows' timestamps (epoch millis, {@code [batch][10]}); the interval is derived from them. */
+    public float[][] predict(float[][][] windows, long[][] timestampsMillis) {
+        if (timestampsMillis.length != windows.length) {
+            throw new IllegalArgumentException(timestampsMillis.length + " timestamp rows for " + windows.length + " windows");
+        }
+        double[] dt = new double[windows.length];
+        for (int i = 0; i < windows.length; i++) dt[i] = LinkFeatures.stepSeconds(timestampsMillis[i]);
+        return predictWithStep(windows, dt);
+    }
+
+    /** Windows with their sampling interval in seconds (NaN = unknown, taken as 1 s). */
+    public float[][] predictWithStep(float[][][] windows, double[] stepSeconds) {
         int b = windows.length;
         int w = ForecasterNet.WINDOW, f = ForecasterNet.FEATURES;
         float[] x = new float[b * w * f];
@@ -96,16 +131,26 @@ public final class BandwidthForecaster implements AutoCloseable {
             if (windows[i].length != w) {
                 throw new IllegalArgumentException("window " + i + " has " + windows[i].length + " steps, expected " + w);
             }
-            scaler.transformInto(windows[i], x, i * w * f);
+            if (featureVersion >= 2) {
+                LinkFeatures.modelInput(windows[i], stepSeconds[i], x, i * w * f);
+            } else {
+                scaler.transformInto(windows[i], x, i * w * f);
+            }
         }
         float[] y = fused != null ? fused.run(x, b)
                 : model.run(List.of(new TfModel.Input("x", x, new long[] {b, w, f})), List.of("y")).get(0);
         float[][] out = new float[b][OUTPUTS];
         for (int i = 0; i < b; i++) {
-            for (int j = 0; j < ForecasterNet.TARGETS; j++) {
-                out[i][j] = (float) Math.max(0, scaler.inverse(j, y[i * ForecasterNet.TARGETS + j]));
+            if (featureVersion >= 2) {
+                double[] raw = LinkFeatures.inverse(windows[i], y, i * ForecasterNet.TARGETS);
+                for (int j = 0; j < ForecasterNet.TARGETS; j++) out[i][j] = (float) raw[j];
+                out[i][4] = (float) priorConfidence;
+            } else {
+                for (int j = 0; j < ForecasterNet.TARGETS; j++) {
+                    out[i][j] = (float) Math.max(0, scaler.inverse(j, y[i * ForecasterNet.TARGETS + j]));
+                }
+                out[i][4] = (float) confidence(windows[i]);
             }
-            out[i][4] = (float) confidence(windows[i]);
         }
         return out;
     }

@@ -94,50 +94,23 @@ public final class Retrainer {
             train.addAll(syn.subList(0, syn.size() - nv));
             val.addAll(syn.subList(syn.size() - nv, syn.size()));
         }
-        List<double[]> fitRows = new ArrayList<>();
-        for (LinkSeries s : train) fitRows.addAll(List.of(s.rows()));
-        Scaler sc = Scaler.fit(Scaler.Kind.STANDARD, fitRows.toArray(new double[0][]), BandwidthTrainer.LOG);
-        BandwidthTrainer.Windows tr = BandwidthTrainer.windows(train, sc, false);
-        BandwidthTrainer.Windows va = BandwidthTrainer.windows(val, sc, false);
-        if (tr.n() == 0 || va.n() == 0) {
-            throw new IllegalStateException("too little history: " + tr.n() + " training and " + va.n() + " validation windows");
-        }
-        float[] dScale = BandwidthTrainer.deltaScale(tr);
-        TfTraining.Data data = new TfTraining.Data(
-                Map.of("x", tr.x(), "y", tr.y(), "mask", tr.mask()), Map.of("x", va.x(), "y", va.y(), "mask", va.mask()));
-        TfTraining.Loss loss = (tf, out, aux) -> {
-            Operand<TFloat32> err = tf.math.div(tf.math.abs(tf.math.sub(out.get("y"), aux.get("y"))), tf.constant(dScale));
-            Operand<org.tensorflow.types.TInt32> axes = tf.constant(new int[] {0, 1});
-            return tf.math.div(tf.math.mean(tf.math.mul(err, aux.get("mask")), axes), tf.math.mean(aux.get("mask"), axes));
-        };
         TrainConfig cfg = new TrainConfig(o.seed(), o.epochs(), o.modelsDir(), o.historyDir(), null, 0.98, 1.0,
                 o.threads(), false);
-        TrainLoop.Settings settings = new TrainLoop.Settings(o.epochs(), 128, 2e-3f, 4, 2, 0.5f, 1e-5f, 1e-5, o.seed());
         progress.start(BandwidthTrainer.NAME, o.epochs() + 1);
-        TfTraining.Fit fit = TfTraining.fit(BandwidthTrainer.NAME, cfg, BandwidthTrainer.forward(dScale),
-                Map.of("x", new long[] {w, f}), new LinkedHashMap<>(Map.of("y", new long[] {k}, "mask", new long[] {k})),
-                loss, data, settings, progress);
-
         ModelVersions versions = new ModelVersions(o.modelsDir(), BandwidthTrainer.NAME);
         Path current = versions.ensureCurrent();
         String version = versions.newVersionName();
         Path dir = versions.root().resolve(version);
-        Files.createDirectories(dir);
-        SavedModels.export(dir.resolve("saved_model"), BandwidthTrainer.forward(dScale), fit.weights(),
-                Map.of("x", new long[] {w, f}));
-        Map<String, Object> params = new LinkedHashMap<>();
+        // The shipped forecaster's features, loss and export (issue 14); recorded links are real links, so every
+        // target counts (trace = false).
+        BandwidthTrainer.Fitted fitted = BandwidthTrainer.fit(train, List.of(), val, List.of(), cfg, dir, progress);
+        Scaler sc = fitted.scaler();
+        TfTraining.Fit fit = fitted.fit();
+        Map<String, Object> params = new LinkedHashMap<>(fitted.params());
         params.put("architecture", "as the shipped forecaster (BandwidthTrainer), retrained from history");
-        params.put("parameters", fit.paramCount());
-        params.put("delta_scale", dScale);
-        params.put("confidence_a", 0.0);
-        params.put("confidence_b", 0.0);
         metadata(version, o, sc, params, Map.of()).write(dir.resolve(ModelMetadata.FILE));
-        try (BandwidthForecaster fc = new BandwidthForecaster(ModelArtifact.load(dir), o.threads())) {
-            double[] ab = BandwidthTrainer.fitConfidence(fc, val);
-            params.put("confidence_a", ab[0]);
-            params.put("confidence_b", ab[1]);
-        }
-        metadata(version, o, sc, params, Map.of()).write(dir.resolve(ModelMetadata.FILE));
+        record Counts(int n) {}
+        Counts tr = new Counts(fitted.trainWindows()), va = new Counts(fitted.valWindows());
 
         // Both models on the same held-out windows, through the exported artifacts as the agent calls them.
         double[][] cand, cur;
@@ -208,7 +181,9 @@ public final class Retrainer {
             float[][][] win = BandwidthTrainer.allWindows(s);
             for (int start = 0; start < win.length; start += 1024) {
                 float[][][] b = Arrays.copyOfRange(win, start, Math.min(win.length, start + 1024));
-                float[][] p = fc.predict(b);
+                double[] dt = new double[b.length];
+                Arrays.fill(dt, s.stepSeconds());
+                float[][] p = fc.predictWithStep(b, dt);
                 for (int i = 0; i < b.length; i++) {
                     int t = start + i + ForecasterNet.WINDOW;
                     rows.add(new double[] {s.rows()[t][0], p[i][0], s.rows()[t - 1][0]});

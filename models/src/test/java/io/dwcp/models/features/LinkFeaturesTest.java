@@ -1,0 +1,84 @@
+package io.dwcp.models.features;
+
+import io.dwcp.models.data.LinkSeries;
+import io.dwcp.models.data.Traces;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The shared link feature function: clock convention, interval, scale-freedom, inverse; and trace resampling. */
+class LinkFeaturesTest {
+    static final long DAY = 86_400_000L;
+
+    @Test
+    void rawRowIsUtcHoursAndMondayZero() {
+        // 1970-01-01 was a Thursday; 1970-01-05 a Monday, 1970-01-04 a Sunday.
+        float[] thu = LinkFeatures.rawRow(100, 10, 0.01, 1, 0);
+        assertArrayEquals(new float[] {100, 10, 0.01f, 1, 0, 3}, thu);
+        assertEquals(0, LinkFeatures.dayOfWeek(4 * DAY));
+        assertEquals(6, LinkFeatures.dayOfWeek(3 * DAY));
+        assertEquals(13.5, LinkFeatures.timeOfDay(4 * DAY + 13 * 3_600_000L + 30 * 60_000L), 1e-12);
+    }
+
+    @Test
+    void intervalFromTimestampsOrTimeOfDay() {
+        assertEquals(5.0, LinkFeatures.stepSeconds(new long[] {0, 5000, 10_000, 15_000}));
+        assertEquals(1.0, LinkFeatures.stepSeconds(new long[] {0, 1000, 2000, 60_000}), "median ignores one gap");
+        assertTrue(Double.isNaN(LinkFeatures.stepSeconds(new long[] {7, 7})));
+        float[][] w = new float[3][6];
+        w[0][4] = 23.99f;
+        w[1][4] = 0.00f + (23.99f + 60 / 3600f) - 24; // across midnight
+        w[2][4] = w[1][4] + 60 / 3600f;
+        assertEquals(60, LinkFeatures.stepSecondsFromTimeOfDay(w), 0.05);
+        assertEquals(0.0, LinkFeatures.dtCode(1), 1e-12);
+        assertEquals(1.0, LinkFeatures.dtCode(10), 1e-12);
+    }
+
+    static float[][] window(double scale) {
+        float[][] w = new float[10][];
+        for (int i = 0; i < 10; i++) {
+            w[i] = new float[] {(float) (scale * (5 + i % 3)), (float) (20 + i), 0.001f, 2, 0, 0};
+        }
+        return w;
+    }
+
+    @Test
+    void aThousandTimesTheBandwidthIsTheSameModelInput() {
+        float[] a = new float[60], b = new float[60];
+        LinkFeatures.modelInput(window(1), 1, a, 0);
+        LinkFeatures.modelInput(window(1000), 1, b, 0);
+        for (int i = 0; i < 60; i++) assertEquals(a[i], b[i], 1e-5, "feature " + i);
+        // Bandwidth column 0 of step 0: ln((5 + e) / (L + e)), L = mean(5,6,7,5,6,7,5,6,7,5) = 5.9.
+        assertEquals(Math.log((5 + 5.9e-3) / (5.9 + 5.9e-3)), a[0], 1e-6);
+        assertEquals(0f, a[5], "no change on the first step");
+        assertEquals(0f, a[4], "log10 of a 1 s step");
+    }
+
+    @Test
+    void inverseUndoesTarget() {
+        float[][] w = window(1000);
+        float[] next = {6500, 31, 0.004f, 3, 0, 0};
+        float[] t = LinkFeatures.target(w, next);
+        double[] back = LinkFeatures.inverse(w, t, 0);
+        assertEquals(6500, back[0], 0.01);
+        assertEquals(31, back[1], 1e-3);
+        assertEquals(0.004, back[2], 1e-6);
+        assertEquals(3, back[3], 1e-4);
+    }
+
+    @Test
+    void resampleAveragesThroughputOverTheCoarserStep() {
+        double[][] rows = new double[5][];
+        for (int i = 0; i < 5; i++) rows[i] = new double[] {i + 1, 50, 0.001, 5, 0, 0};
+        LinkSeries s = new LinkSeries("trace_1", Schemas.LinkType.EDGE, 5, rows, new boolean[5]);
+        LinkSeries r = Traces.resample(s, 2, 0);
+        assertEquals(2, r.length());
+        assertEquals(1.5, r.rows()[0][0]);
+        assertEquals(3.5, r.rows()[1][0]);
+        assertEquals(10, r.stepSeconds());
+        assertEquals("trace_1@x2", r.id());
+        assertEquals("fcc", Traces.family(r.id()));
+        assertEquals("norway", Traces.family("ferry.nesoddtangen-oslo-report.2010-09-20_1542CEST.txt@x4"));
+        assertEquals("synthetic", Traces.family("link-3"));
+    }
+}
