@@ -14,14 +14,13 @@ import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
 import io.dwcp.agent.window.RingWindow;
 import io.dwcp.models.features.FeatureSchema;
+import io.dwcp.models.features.LinkFeatures;
 import io.dwcp.models.features.Scaler;
 import io.dwcp.models.features.Schemas;
 import io.dwcp.models.serving.BandwidthForecaster;
 import io.dwcp.models.serving.ModelArtifact;
 import io.dwcp.models.serving.ModelMetadata;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,13 +49,13 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
         return linkVector(r);
     }
 
-    /** The forecaster's 6 features: the 4 measured ones plus hour of day (0..24) and day of week (0=Mon..6), UTC. */
+    /**
+     * A link sample's raw row: the 4 measured values plus UTC hour of day (0..24) and day of week (Monday = 0),
+     * by the models' one feature function ({@link LinkFeatures#rawRow}), as training, CSV import and history use.
+     */
     public static float[] linkVector(MetricRecord r) {
         double[] v = r.values();
-        ZonedDateTime t = Instant.ofEpochMilli(r.timestampMillis()).atZone(ZoneOffset.UTC);
-        float tod = (float) (t.getHour() + t.getMinute() / 60.0 + t.getSecond() / 3600.0);
-        float dow = t.getDayOfWeek().getValue() - 1;
-        return new float[] {(float) v[0], (float) v[1], (float) v[2], (float) v[3], tod, dow};
+        return LinkFeatures.rawRow(v[0], v[1], v[2], v[3], r.timestampMillis());
     }
 
     @Override
