@@ -23,7 +23,9 @@ public final class Application {
                 case "run" -> { }
                 case "demo" -> {
                     props.put("dwcp.demo.enabled", "true");
-                    if (System.getProperty("dwcp.socket.path") == null && System.getenv("DWCP_SOCKET_PATH") == null) {
+                    // Only a default: a path given any other way (issue 18: --dwcp.socket.path was ignored) wins.
+                    boolean given = Arrays.stream(rest).anyMatch(a -> a.startsWith("--dwcp.socket.path="));
+                    if (!given && System.getProperty("dwcp.socket.path") == null && System.getenv("DWCP_SOCKET_PATH") == null) {
                         props.put("dwcp.socket.path", System.getProperty("java.io.tmpdir") + "/dwcp-agent-demo/agent.sock");
                     }
                 }

@@ -109,7 +109,26 @@ public final class PrintingReader implements Runnable, AutoCloseable {
                         e.path("node_id").asText(), e.path("reconstruction_error").asDouble(), e.path("threshold").asDouble(),
                         e.path("severity").asText().toUpperCase(Locale.ROOT), top, 100 * best, e.path("model_version").asText());
             }
-            default -> out.println(e);
+            case "degradation_forecast" -> {
+                if (throttled(type + e.path("node_id").asText() + e.path("peer_id").asText(), now)) {
+                    return;
+                }
+                var f = e.path("forecast_throughput_mbps");
+                var l = e.path("forecast_latency_ms");
+                int h = f.size() - 1;
+                out.printf(Locale.ROOT, "%s %s->%s  P(SLO breach in %d steps) %.3f (warn at %.2f)  in %d steps: %.1f Mbps,"
+                                + " %.1f ms  [%s]%n", e.path("is_degrading").asBoolean() ? "DEGRADING  " : "degradation",
+                        e.path("node_id").asText(), e.path("peer_id").asText(), e.path("horizon_steps").asInt(),
+                        e.path("probability").asDouble(), e.path("threshold").asDouble(), h + 1,
+                        h >= 0 ? f.get(h).asDouble() : Double.NaN, h >= 0 ? l.get(h).asDouble() : Double.NaN,
+                        e.path("model_version").asText());
+            }
+            case "prediction_error" -> out.printf(Locale.ROOT, "lost        %s prediction for %s%s: %s (%s)%n",
+                    e.path("model").asText(), e.path("node_id").asText(),
+                    e.hasNonNull("peer_id") ? "->" + e.path("peer_id").asText() : "", e.path("reason").asText(),
+                    e.path("message").asText());
+            // A kind this reader does not know yet (a newer agent, a registered model): its type and fields.
+            default -> out.printf(Locale.ROOT, "%-11s %s%n", type, e);
         }
     }
 
