@@ -47,7 +47,7 @@ class JsonDecoderTest {
     @Test
     void rejects() {
         assertEquals(List.of(RejectReason.MALFORMED), decode("{\"type\":\"link\",").rejects);
-        assertEquals(List.of(RejectReason.MALFORMED), decode("   ").rejects);
+        assertEquals(List.of(RejectReason.EMPTY), decode("   ").rejects, "blank: zero points, counted as empty");
         assertEquals(List.of(RejectReason.NON_FINITE),
                 decode("{\"type\":\"link\",\"node_id\":\"a\",\"peer_id\":\"b\",\"bandwidth_mbps\":\"NaN\",\"latency_ms\":1}").rejects);
         assertEquals(List.of(RejectReason.MALFORMED),
