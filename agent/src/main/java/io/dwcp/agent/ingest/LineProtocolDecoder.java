@@ -19,7 +19,8 @@ import java.util.Set;
  *       {@code \n}, {@code \r}, {@code \t} there, as the v2 decoder reads them). Before any other byte it is a
  *       literal backslash, so {@code two\\ words} is {@code two\ words}.</li>
  *   <li>No unescaped control character (U+0000..U+001F, U+007F) outside string values and comments (a tab is
- *       allowed in a comment); every element valid UTF-8; a line starts with spaces only (no tabs).</li>
+ *       allowed in a comment: the grammar says so, though the v2 decoder refuses it); every element valid UTF-8
+ *       (comments are not checked, as in the v2 decoder); a line starts with spaces only (no tabs).</li>
  *   <li>Numbers as the grammar writes them: {@code -?digits i} (int64), {@code digits u} (uint64, so up to
  *       2^64-1), floats {@code -?(digits[.[digits]][e[+-]digits] | .digits[e[+-]digits])}; no {@code +}, no
  *       {@code NaN}/{@code Inf}, no Java suffixes ({@code 1d}). A number beyond its type is {@code out_of_range}.</li>
@@ -151,7 +152,7 @@ public final class LineProtocolDecoder implements MetricDecoder {
                 throw new SyntaxError("invalid character " + hex(d[pos] & 0xff) + " at the start of the measurement");
             }
             String name = tokenString();
-            checkId("measurement");
+            checkId("measurement", null);
             Measurement m = Measurement.byName(name);
             if (m != null) {
                 b.reset(m);
@@ -164,7 +165,7 @@ public final class LineProtocolDecoder implements MetricDecoder {
                     throw new SyntaxError("expected a tag key after ','");
                 }
                 String key = tokenString();
-                checkId("tag key");
+                checkId("tag key", null);
                 if (pos >= end || d[pos] != '=') {
                     throw new SyntaxError("expected '=' after tag key '" + key + "'");
                 }
@@ -174,7 +175,7 @@ public final class LineProtocolDecoder implements MetricDecoder {
                     throw new SyntaxError("no value for tag '" + key + "'");
                 }
                 String value = tokenString();
-                checkId("value of tag " + key);
+                checkId("value of tag ", key);
                 if (!firstTagKey(key)) {
                     throw new SyntaxError("duplicate tag key '" + key + "'");
                 }
@@ -193,7 +194,7 @@ public final class LineProtocolDecoder implements MetricDecoder {
                     throw new SyntaxError("expected a field key");
                 }
                 String key = tokenString();
-                checkId("field key");
+                checkId("field key", null);
                 if (pos >= end || d[pos] != '=') {
                     throw new SyntaxError("expected '=' after field key '" + key + "'");
                 }
@@ -441,9 +442,11 @@ public final class LineProtocolDecoder implements MetricDecoder {
             return new String(src, from, len, tokHigh ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         }
 
-        private void checkId(String what) {
+        /** {@code id_too_long} when the last token is over the limit; {@code what + key} names it (built only then). */
+        private void checkId(String what, String key) {
             if (tokBytes > limits.maxIdBytes()) {
-                note(RejectReason.ID_TOO_LONG, what + " is " + tokBytes + " bytes > " + limits.maxIdBytes());
+                note(RejectReason.ID_TOO_LONG, what + (key == null ? "" : key) + " is " + tokBytes + " bytes > "
+                        + limits.maxIdBytes());
             }
         }
 
