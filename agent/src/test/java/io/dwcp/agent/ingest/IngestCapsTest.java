@@ -92,6 +92,15 @@ class IngestCapsTest {
     }
 
     @Test
+    void theListenerTakesItsLimitsFromTheConfiguration() {
+        io.dwcp.agent.config.AgentConfig c = io.dwcp.agent.config.AgentConfig.from(k -> java.util.Optional.ofNullable(
+                java.util.Map.of("dwcp.ingest.max-id-bytes", "20", "dwcp.ingest.max-string-bytes", "30",
+                        "dwcp.ingest.max-inflated-bytes", "128KiB", "dwcp.ingest.max-datagram-bytes", "4096",
+                        "dwcp.ingest.max-future-skew", "1m").get(k)));
+        assertEquals(new IngestLimits(60_000, 4096, 20, 30, 128 << 10), IngestLimits.of(c.ingest()));
+    }
+
+    @Test
     void theLimitsAreConfigurable() {
         SniffingDecoder tight = new SniffingDecoder(new IngestLimits(300_000, 65_507, 16, 16, 1 << 20));
         assertEquals(List.of(), decode(tight, lp("n".repeat(16), "p", ",note=\"" + "s".repeat(16) + "\"")).rejects);
