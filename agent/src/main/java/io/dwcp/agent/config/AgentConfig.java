@@ -36,9 +36,14 @@ public record AgentConfig(
      */
     public record Forecast(double intervalCoverage) {}
 
-    /** UDP listener. */
+    /**
+     * UDP listener and the bounds on what it decodes, in bytes (issue 17): the longest name or id (measurement, tag
+     * key or value, field key; {@code id_too_long} beyond), the longest string field value ({@code string_too_long}),
+     * and the most a gzip datagram may inflate to ({@code inflated_oversized}).
+     */
     public record Ingest(String host, int port, int receiveBufferBytes, int maxDatagramBytes,
-                         Duration maxFutureSkew, Duration rejectLogInterval, boolean allowNonLoopback) {}
+                         Duration maxFutureSkew, Duration rejectLogInterval, boolean allowNonLoopback,
+                         int maxIdBytes, int maxStringBytes, int maxInflatedBytes) {}
 
     /** Window sizes and bounds on how many links/nodes are tracked. */
     public record Windows(int bandwidthLength, int latencyLength, int maxLinks, int maxNodes, Duration idleEviction) {}
@@ -114,7 +119,10 @@ public record AgentConfig(
                 r.intIn("dwcp.ingest.max-datagram-bytes", 65_507, 512, 65_507),
                 r.duration("dwcp.ingest.max-future-skew", Duration.ofMinutes(5)),
                 r.duration("dwcp.ingest.reject-log-interval", Duration.ofSeconds(10)),
-                allowNonLoopback);
+                allowNonLoopback,
+                r.intIn("dwcp.ingest.max-id-bytes", 256, 16, 16_384),
+                r.intIn("dwcp.ingest.max-string-bytes", 1024, 16, 65_507),
+                (int) r.bytes("dwcp.ingest.max-inflated-bytes", 1L << 20, 65_507, 64L << 20));
         Windows windows = new Windows(
                 r.intIn("dwcp.windows.bandwidth-length", 10, 1, 1024),
                 r.intIn("dwcp.windows.latency-length", 30, 1, 1024),

@@ -8,7 +8,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 
-/** Counters of the ingest path. Thread-safe. Every input ends in exactly one of: accepted or rejected{reason}. */
+/**
+ * Counters of the ingest path. Thread-safe. Every record ends in exactly one of: accepted or rejected{reason}; a
+ * datagram that holds no record at all is counted as rejected{reason="empty"}, so every datagram is in one or both.
+ */
 public final class IngestMetrics {
     private final Counter datagrams;
     private final Counter bytes;
@@ -39,9 +42,10 @@ public final class IngestMetrics {
         accepted.increment();
     }
 
+    /** Counts one drop and logs it (rate-limited), the detail escaped: it holds input (issue 17, log injection). */
     public void rejected(RejectReason reason, String detail) {
         rejected.get(reason).increment();
-        log.warn("dropped input (" + reason.label() + ")", detail);
+        log.warn("dropped input (" + reason.label() + ")", LogText.escape(detail));
     }
 
     public double rejectedCount(RejectReason reason) {

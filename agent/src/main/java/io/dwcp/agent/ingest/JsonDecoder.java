@@ -18,20 +18,36 @@ import java.util.Map;
  *       "timestamp":"2026-11-23T10:00:00Z","bandwidth_mbps":940.5,...}} ({@code timestamp} RFC 3339 or
  *       epoch milliseconds);</li>
  *   <li>Telegraf's JSON serializer: {@code {"name":"dwcp_link","tags":{...},"fields":{...},"timestamp":1700000000}}
- *       ({@code timestamp} in epoch seconds, Telegraf's default unit).</li>
+ *       ({@code timestamp} in seconds, milliseconds, microseconds or nanoseconds since the epoch, whichever
+ *       {@code json_timestamp_units} Telegraf was given: the unit is inferred from the magnitude, see
+ *       {@link #telegrafMillis}).</li>
  * </ul>
- * Stateless and thread-safe.
+ * Names and ids (the type, object keys, tag keys and values, {@code node_id}/{@code peer_id}) longer than
+ * {@link IngestLimits#maxIdBytes()} UTF-8 bytes are {@code id_too_long}; string values longer than
+ * {@link IngestLimits#maxStringBytes()} {@code string_too_long} (issue 17). Stateless and thread-safe.
  */
 public final class JsonDecoder implements MetricDecoder {
-    // Datagrams are at most 64 KiB, but nesting is bounded too so a hostile payload cannot recurse deep.
+    // Input is bounded (a datagram, or what a gzip one may inflate to), but nesting is bounded too so a hostile
+    // payload cannot recurse deep. Jackson's own string and name caps are set beyond any input so that our byte
+    // limits decide, and a long id is counted as id_too_long rather than malformed.
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).maxStringLength(4096).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16)
+                    .maxStringLength(Integer.MAX_VALUE).maxNameLength(Integer.MAX_VALUE).build())
             .build());
 
-    private final long maxFutureSkewMillis;
+    // Magnitude bounds of the Telegraf timestamp units: 1e11 s is the year 5138, 1e11 ms is 1973.
+    private static final double SECONDS_BELOW = 1e11;
+    private static final double MILLIS_BELOW = 1e14;
+    private static final double MICROS_BELOW = 1e17;
+
+    private final IngestLimits limits;
 
     public JsonDecoder(long maxFutureSkewMillis) {
-        this.maxFutureSkewMillis = maxFutureSkewMillis;
+        this(IngestLimits.defaults(maxFutureSkewMillis));
+    }
+
+    public JsonDecoder(IngestLimits limits) {
+        this.limits = limits;
     }
 
     @Override
@@ -47,7 +63,7 @@ public final class JsonDecoder implements MetricDecoder {
             sink.reject(RejectReason.MALFORMED, "json: empty");
             return;
         }
-        RecordBuilder b = new RecordBuilder(maxFutureSkewMillis);
+        RecordBuilder b = new RecordBuilder(limits);
         if (root.isArray()) {
             for (JsonNode n : root) {
                 decodeObject(n, nowMillis, b, sink);
@@ -57,7 +73,7 @@ public final class JsonDecoder implements MetricDecoder {
         }
     }
 
-    private static void decodeObject(JsonNode o, long nowMillis, RecordBuilder b, RecordSink sink) {
+    private void decodeObject(JsonNode o, long nowMillis, RecordBuilder b, RecordSink sink) {
         if (!o.isObject()) {
             sink.reject(RejectReason.MALFORMED, "json: expected an object, got " + o.getNodeType());
             return;
@@ -68,9 +84,14 @@ public final class JsonDecoder implements MetricDecoder {
             sink.reject(RejectReason.MALFORMED, "json: no \"type\"");
             return;
         }
-        Measurement m = Measurement.byName(typeNode.asText());
+        String type = typeNode.asText();
+        if (Utf8.longerThan(type, limits.maxIdBytes())) {
+            sink.reject(RejectReason.ID_TOO_LONG, "json: type is longer than " + limits.maxIdBytes() + " bytes: " + type);
+            return;
+        }
+        Measurement m = Measurement.byName(type);
         if (m == null) {
-            sink.reject(RejectReason.UNKNOWN_MEASUREMENT, typeNode.asText());
+            sink.reject(RejectReason.UNKNOWN_MEASUREMENT, type);
             return;
         }
         b.reset(m);
@@ -78,31 +99,39 @@ public final class JsonDecoder implements MetricDecoder {
             JsonNode tags = o.path("tags");
             for (Iterator<Map.Entry<String, JsonNode>> it = tags.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                b.tag(e.getKey(), e.getValue().asText());
+                String value = e.getValue().asText();
+                if (!b.idTooLong("tag key", e.getKey()) && !b.idTooLong("value of tag " + e.getKey(), value)) {
+                    b.tag(e.getKey(), value);
+                }
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = o.get("fields").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                value(b, e.getKey(), e.getValue());
+                if (!b.idTooLong("field key", e.getKey())) {
+                    value(b, e.getKey(), e.getValue());
+                }
             }
             JsonNode ts = o.get("timestamp");
             if (ts != null) {
-                if (!ts.isNumber()) {
+                if (!ts.isNumber() || !Double.isFinite(ts.asDouble())) {
                     sink.reject(RejectReason.MALFORMED, "json: telegraf timestamp is not a number");
                     return;
                 }
-                b.timestampMillis(Math.round(ts.asDouble() * 1000.0));
+                b.timestampMillis(telegrafMillis(ts));
             }
         } else {
             for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String k = e.getKey();
                 JsonNode v = e.getValue();
+                if (b.idTooLong("key", k)) {
+                    continue;
+                }
                 switch (k) {
                     case "type", "measurement" -> { }
                     case "node_id", "peer_id", "node", "peer" -> {
                         if (!v.isTextual() && !v.isNumber()) {
                             b.fail(RejectReason.MALFORMED, k + " is " + v.getNodeType());
-                        } else {
+                        } else if (!b.idTooLong(k, v.asText())) {
                             b.tag(k, v.asText());
                         }
                     }
@@ -138,7 +167,7 @@ public final class JsonDecoder implements MetricDecoder {
                     if (isKnown(b, key)) {
                         b.field(key, Double.NaN);
                     }
-                } else {
+                } else if (!b.stringTooLong(key, s)) {
                     b.category(key, s);
                 }
             }
@@ -149,6 +178,32 @@ public final class JsonDecoder implements MetricDecoder {
                 }
             }
         }
+    }
+
+    /**
+     * Telegraf's JSON timestamp in milliseconds. Telegraf writes {@code time / json_timestamp_units} as a number
+     * (1s by default; 1ms, 1us and 1ns are common, issue 18) and the record does not say which, so the unit is read
+     * from the magnitude: below 1e11 seconds (anything up to the year 5138), below 1e14 milliseconds (from 1973),
+     * below 1e17 microseconds, else nanoseconds. A present-day time is about 1.7e9, 1.7e12, 1.7e15 or 1.7e18 in
+     * those units, so no real timestamp is near a boundary.
+     */
+    static long telegrafMillis(JsonNode ts) {
+        if (ts.isIntegralNumber() && ts.canConvertToLong()) {
+            long v = ts.asLong();
+            double a = Math.abs((double) v);
+            if (a < SECONDS_BELOW) {
+                return v * 1000L;
+            } else if (a < MILLIS_BELOW) {
+                return v;
+            } else if (a < MICROS_BELOW) {
+                return Math.floorDiv(v, 1_000L);
+            }
+            return Math.floorDiv(v, 1_000_000L);
+        }
+        double v = ts.asDouble();
+        double a = Math.abs(v);
+        double millis = a < SECONDS_BELOW ? v * 1e3 : a < MILLIS_BELOW ? v : a < MICROS_BELOW ? v / 1e3 : v / 1e6;
+        return (long) Math.floor(millis + 0.5); // saturates at the long range: such a time is refused as future or kept as past
     }
 
     private static boolean isKnown(RecordBuilder b, String key) {

@@ -10,6 +10,8 @@ import java.util.Locale;
  */
 final class RecordBuilder {
     private final long maxFutureSkewMillis;
+    private final int maxIdBytes;
+    private final int maxStringBytes;
     private Measurement measurement;
     private String nodeId;
     private String peerId;
@@ -19,8 +21,31 @@ final class RecordBuilder {
     private RejectReason failure;
     private String failureDetail;
 
-    RecordBuilder(long maxFutureSkewMillis) {
-        this.maxFutureSkewMillis = maxFutureSkewMillis;
+    RecordBuilder(IngestLimits limits) {
+        this.maxFutureSkewMillis = limits.maxFutureSkewMillis();
+        this.maxIdBytes = limits.maxIdBytes();
+        this.maxStringBytes = limits.maxStringBytes();
+    }
+
+    /**
+     * Fails the record with {@code id_too_long} when {@code s} (a measurement name, tag key or value, field key) is
+     * longer than the id limit in UTF-8 bytes; for decoders that hold strings, not bytes.
+     */
+    boolean idTooLong(String what, String s) {
+        if (Utf8.longerThan(s, maxIdBytes)) {
+            fail(RejectReason.ID_TOO_LONG, what + " is longer than " + maxIdBytes + " bytes");
+            return true;
+        }
+        return false;
+    }
+
+    /** Likewise {@code string_too_long} for a string field value. */
+    boolean stringTooLong(String key, String s) {
+        if (Utf8.longerThan(s, maxStringBytes)) {
+            fail(RejectReason.STRING_TOO_LONG, "string of field '" + key + "' is longer than " + maxStringBytes + " bytes");
+            return true;
+        }
+        return false;
     }
 
     void reset(Measurement m) {

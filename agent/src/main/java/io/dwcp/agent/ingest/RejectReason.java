@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** Why an input was dropped: the {@code reason} label of {@code dwcp_ingest_rejected_total}. */
 public enum RejectReason {
-    /** Not parseable as line protocol or JSON. */
+    /**
+     * Not line protocol or JSON: for line protocol, anything InfluxData's grammar rejects, even in a field the agent
+     * ignores (issue 18).
+     */
     MALFORMED,
     /** Measurement name not in {@link Measurement}. */
     UNKNOWN_MEASUREMENT,
@@ -14,14 +17,33 @@ public enum RejectReason {
     MISSING_FIELD,
     /** NaN or infinite value. */
     NON_FINITE,
-    /** Outside the field's valid range (e.g. negative bandwidth, loss above 1). */
+    /**
+     * Outside the field's valid range (e.g. negative bandwidth, loss above 1), or a line-protocol number outside its
+     * type (an integer beyond 64 bits, a float beyond double, in any field).
+     */
     OUT_OF_RANGE,
     /** Datagram larger than {@code dwcp.ingest.max-datagram-bytes}. */
     OVERSIZED,
     /** Timestamp further in the future than {@code dwcp.ingest.max-future-skew}. */
     FUTURE_TIMESTAMP,
     /** Valid record, but the hand-off queue to the prediction worker was full. */
-    QUEUE_FULL;
+    QUEUE_FULL,
+    /**
+     * A datagram that held no record and nothing to reject: only blank or comment lines, an empty JSON array, zero
+     * bytes. Valid input, counted here so that every datagram shows up in accepted or rejected (issue 17).
+     */
+    EMPTY,
+    /**
+     * A measurement name, tag key, tag value (node or peer id) or field key longer than
+     * {@code dwcp.ingest.max-id-bytes} (issue 17: ids are kept per window, so their bytes are bounded).
+     */
+    ID_TOO_LONG,
+    /** A string field value longer than {@code dwcp.ingest.max-string-bytes}. */
+    STRING_TOO_LONG,
+    /** A gzip datagram that inflates beyond {@code dwcp.ingest.max-inflated-bytes} (zip-bomb guard). */
+    INFLATED_OVERSIZED,
+    /** A datagram starting with the gzip magic that is not a whole, valid gzip stream (bad header, data or CRC). */
+    BAD_GZIP;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -33,7 +33,7 @@ public final class UdpIngestServer implements AutoCloseable {
 
     public UdpIngestServer(AgentConfig.Ingest config, RecordQueue queue, IngestMetrics metrics) {
         this.config = config;
-        this.decoder = new SniffingDecoder(config.maxFutureSkew().toMillis(), config.maxDatagramBytes());
+        this.decoder = new SniffingDecoder(IngestLimits.of(config));
         this.queue = queue;
         this.metrics = metrics;
     }

@@ -2,6 +2,7 @@ package io.dwcp.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,27 @@ class AgentConfigTest {
         assertEquals(10, c.windows().bandwidthLength());
         assertEquals(30, c.windows().latencyLength());
         assertEquals(Duration.ofMinutes(5), c.ingest().maxFutureSkew());
+        assertEquals(256, c.ingest().maxIdBytes());
+        assertEquals(1024, c.ingest().maxStringBytes());
+        assertEquals(1 << 20, c.ingest().maxInflatedBytes());
+    }
+
+    @Test
+    void ingestByteLimits() {
+        AgentConfig c = of(Map.of("dwcp.ingest.max-id-bytes", "64", "dwcp.ingest.max-string-bytes", "4096",
+                "dwcp.ingest.max-inflated-bytes", "4MiB"));
+        assertEquals(64, c.ingest().maxIdBytes());
+        assertEquals(4096, c.ingest().maxStringBytes());
+        assertEquals(4 << 20, c.ingest().maxInflatedBytes());
+        assertEquals("invalid configuration dwcp.ingest.max-id-bytes=8: must be between 16 and 16384",
+                error(Map.of("dwcp.ingest.max-id-bytes", "8")));
+        assertEquals("invalid configuration dwcp.ingest.max-string-bytes=100000: must be between 16 and 65507",
+                error(Map.of("dwcp.ingest.max-string-bytes", "100000")));
+        assertEquals("invalid configuration dwcp.ingest.max-inflated-bytes=1GiB: must be between 65507 and 67108864 bytes",
+                error(Map.of("dwcp.ingest.max-inflated-bytes", "1GiB")));
+        assertEquals("invalid configuration dwcp.ingest.max-inflated-bytes=lots: not a byte size (e.g. 1048576, 512MiB, 2GiB)",
+                error(Map.of("dwcp.ingest.max-inflated-bytes", "lots")));
+        assertTrue(c.describe().get("dwcp.ingest").toString().contains("maxIdBytes=64"), "in the effective configuration");
     }
 
     @Test

@@ -15,14 +15,18 @@ import io.dwcp.agent.ingest.SniffingDecoder;
  * {@code JAZZER_FUZZ=1} it fuzzes (see agent/BENCHMARKS.md "Fuzzing" for the command and the runs).
  *
  * <p>Invariants: a decoder never throws, and every record it accepts is valid (known measurement, node id,
- * peer id where required, every value finite and within its field's range).
+ * peer id where required, every value finite and within its field's range, ids within the byte limit); the
+ * sniffing decoder (the UDP port's) gives every datagram at least one outcome, so none goes uncounted (issue 17).
  */
 class IngestFuzzTest {
     static final long NOW = 1_700_000_000_000L;
 
     static final class Checking implements RecordSink {
+        int outcomes;
+
         @Override
         public void accept(MetricRecord r) {
+            outcomes++;
             Measurement m = r.measurement();
             if (r.nodeId() == null || r.nodeId().isEmpty() || (m.perLink() && (r.peerId() == null || r.peerId().isEmpty()))) {
                 throw new AssertionError("record without ids: " + r);
@@ -37,6 +41,11 @@ class IngestFuzzTest {
                     throw new AssertionError(f.name() + "=" + v + " accepted");
                 }
             }
+            for (String id : new String[] {r.nodeId(), r.peerId()}) {
+                if (id != null && id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256) {
+                    throw new AssertionError("id over 256 bytes accepted: " + id.length() + " chars");
+                }
+            }
             if (r.timestampMillis() - NOW > 300_000) {
                 throw new AssertionError("future timestamp accepted: " + r.timestampMillis());
             }
@@ -44,6 +53,7 @@ class IngestFuzzTest {
 
         @Override
         public void reject(RejectReason reason, String detail) {
+            outcomes++;
             if (reason == null || detail == null) {
                 throw new AssertionError("reject without reason/detail");
             }
@@ -62,6 +72,10 @@ class IngestFuzzTest {
 
     @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void sniffing(byte[] data) {
-        new SniffingDecoder(300_000, 65_507).decode(data, 0, data.length, NOW, new Checking());
+        Checking sink = new Checking();
+        new SniffingDecoder(300_000, 65_507).decode(data, 0, data.length, NOW, sink);
+        if (sink.outcomes == 0) {
+            throw new AssertionError("datagram neither accepted nor rejected");
+        }
     }
 }

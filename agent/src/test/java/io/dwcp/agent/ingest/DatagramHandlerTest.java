@@ -28,12 +28,14 @@ class DatagramHandlerTest {
         EmbeddedChannel ch = new EmbeddedChannel(new DatagramHandler(new SniffingDecoder(300_000, 1024), q::add, m));
         ch.writeInbound(packet("dwcp_link,node_id=a,peer_id=b bandwidth_mbps=1,latency_ms=2"));
         ch.writeInbound(packet("garbage"));
+        ch.writeInbound(packet("garbage x=1"));
         ch.writeInbound(packet("x".repeat(2000)));
         ch.writeInbound(packet("{\"type\":\"link\"}"));
         assertEquals(1, q.size());
-        assertEquals(4, m.datagramCount());
+        assertEquals(5, m.datagramCount());
         assertEquals(1, m.acceptedCount());
-        assertEquals(1, m.rejectedCount(RejectReason.UNKNOWN_MEASUREMENT), "'garbage' parses as a measurement name");
+        assertEquals(1, m.rejectedCount(RejectReason.MALFORMED), "'garbage' has no field set: not line protocol");
+        assertEquals(1, m.rejectedCount(RejectReason.UNKNOWN_MEASUREMENT), "'garbage x=1' is, of an unknown measurement");
         assertEquals(1, m.rejectedCount(RejectReason.OVERSIZED));
         assertEquals(1, m.rejectedCount(RejectReason.MISSING_TAG));
         assertTrue(ch.isActive(), "listener survives bad input");

@@ -44,10 +44,40 @@ class JsonDecoderTest {
         assertEquals(NOW, s.records.get(0).timestampMillis());
     }
 
+    /** Telegraf's json_timestamp_units 1s (default), 1ms, 1us, 1ns: inferred from the magnitude (issue 18). */
+    @Test
+    void telegrafTimestampsInAnyUnit() {
+        for (String ts : List.of("1700000000", "1700000000000", "1700000000000000", "1700000000000000000",
+                "1700000000.0", "1.7e9", "1.7e12", "1.7e18")) {
+            CollectingSink s = decode("{\"name\":\"dwcp_link\",\"tags\":{\"node_id\":\"a\",\"peer_id\":\"b\"},"
+                    + "\"fields\":{\"bandwidth_mbps\":10,\"latency_ms\":2},\"timestamp\":" + ts + "}");
+            assertEquals(List.of(), s.rejects, ts + " " + s.details);
+            assertEquals(NOW, s.records.get(0).timestampMillis(), ts);
+        }
+        CollectingSink s = decode("{\"name\":\"dwcp_link\",\"tags\":{\"node_id\":\"a\",\"peer_id\":\"b\"},"
+                + "\"fields\":{\"bandwidth_mbps\":10,\"latency_ms\":2},\"timestamp\":1699999999.25}");
+        assertEquals(NOW - 750, s.records.get(0).timestampMillis(), "fractional seconds");
+        s = decode("{\"name\":\"dwcp_link\",\"tags\":{\"node_id\":\"a\",\"peer_id\":\"b\"},"
+                + "\"fields\":{\"bandwidth_mbps\":10,\"latency_ms\":2},\"timestamp\":1700000000123456}");
+        assertEquals(NOW + 123, s.records.get(0).timestampMillis(), "microseconds");
+        s = decode("{\"name\":\"dwcp_link\",\"tags\":{\"node_id\":\"a\",\"peer_id\":\"b\"},"
+                + "\"fields\":{\"bandwidth_mbps\":10,\"latency_ms\":2},\"timestamp\":99999999999999999999}");
+        assertEquals(List.of(RejectReason.FUTURE_TIMESTAMP), s.rejects, "beyond int64 ns: far future");
+    }
+
+    @Test
+    void invalidUtf8IsMalformed() {
+        byte[] b = "{\"type\":\"link\",\"node_id\":\"a?\"}".getBytes(StandardCharsets.UTF_8);
+        b[b.length - 3] = (byte) 0xff;
+        CollectingSink sink = new CollectingSink();
+        decoder.decode(b, 0, b.length, NOW, sink);
+        assertEquals(List.of(RejectReason.MALFORMED), sink.rejects);
+    }
+
     @Test
     void rejects() {
         assertEquals(List.of(RejectReason.MALFORMED), decode("{\"type\":\"link\",").rejects);
-        assertEquals(List.of(RejectReason.MALFORMED), decode("   ").rejects);
+        assertEquals(List.of(RejectReason.EMPTY), decode("   ").rejects, "blank: zero points, counted as empty");
         assertEquals(List.of(RejectReason.NON_FINITE),
                 decode("{\"type\":\"link\",\"node_id\":\"a\",\"peer_id\":\"b\",\"bandwidth_mbps\":\"NaN\",\"latency_ms\":1}").rejects);
         assertEquals(List.of(RejectReason.MALFORMED),

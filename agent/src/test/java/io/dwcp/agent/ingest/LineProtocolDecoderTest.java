@@ -73,8 +73,9 @@ class LineProtocolDecoderTest {
         assertEquals(List.of(RejectReason.UNKNOWN_MEASUREMENT), decode("cpu,host=x usage=1").rejects);
         assertEquals(List.of(RejectReason.MISSING_TAG), decode("dwcp_link,node_id=a bandwidth_mbps=1,latency_ms=2").rejects);
         assertEquals(List.of(RejectReason.MISSING_FIELD), decode("dwcp_link,node_id=a,peer_id=b bandwidth_mbps=1").rejects);
-        assertEquals(List.of(RejectReason.NON_FINITE), decode("dwcp_link,node_id=a,peer_id=b bandwidth_mbps=NaN,latency_ms=1").rejects);
-        assertEquals(List.of(RejectReason.NON_FINITE), decode("dwcp_link,node_id=a,peer_id=b bandwidth_mbps=Infinity,latency_ms=1").rejects);
+        // NaN and Inf are not line-protocol numbers (issue 18): the line is malformed, not a non-finite value.
+        assertEquals(List.of(RejectReason.MALFORMED), decode("dwcp_link,node_id=a,peer_id=b bandwidth_mbps=NaN,latency_ms=1").rejects);
+        assertEquals(List.of(RejectReason.MALFORMED), decode("dwcp_link,node_id=a,peer_id=b bandwidth_mbps=Infinity,latency_ms=1").rejects);
         assertEquals(List.of(RejectReason.OUT_OF_RANGE), decode("dwcp_link,node_id=a,peer_id=b bandwidth_mbps=1,latency_ms=1,packet_loss=1.5").rejects);
         assertEquals(List.of(RejectReason.FUTURE_TIMESTAMP),
                 decode("dwcp_link,node_id=a,peer_id=b bandwidth_mbps=1,latency_ms=1 " + (NOW + 3_600_000L) * 1_000_000L).rejects);
