@@ -78,7 +78,7 @@ public final class TensorFlowBackend implements InferenceBackend {
                 cause = r.reason();
                 a = r.available();
             } else {
-                try {
+                try (FirstStart unpack = FirstStart.announce()) {
                     org.tensorflow.TensorFlow.version();
                     a = true;
                 } catch (Throwable t) {
