@@ -39,6 +39,10 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             description = "Aggregate each trace to this many times its step (mean throughput) before evaluating.")
     int factor;
 
+    @Option(names = "--degradation", description = "Folder of <t_s>\\t<Mbps> traces: degradation forecaster vs trend and "
+            + "distance to floor (issue 19 protocol); --model-dir then names a degradation artifact.")
+    Path degradation;
+
     @Option(names = "--nab", description = "Folder of NAB timestamp,value CSVs: univariate latency mode.")
     Path nab;
 
@@ -56,11 +60,12 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
 
     @Override
     public Integer call() throws Exception {
-        if ((traces == null) == (nab == null)) {
+        if ((traces != null ? 1 : 0) + (nab != null ? 1 : 0) + (degradation != null ? 1 : 0) != 1) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "give exactly one of --traces or --nab");
+                    "give exactly one of --traces, --nab or --degradation");
         }
-        Map<String, Object> result = traces != null ? traces() : nab();
+        Map<String, Object> result = traces != null ? traces()
+                : degradation != null ? DegradationEvaluation.run(degradation, modelDir) : nab();
         String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result);
         if (output != null) Files.writeString(output, ModelMetadata.json().writeValueAsString(result));
         System.out.println(json);
