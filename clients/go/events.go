@@ -195,6 +195,11 @@ type DegradationForecast struct {
 	Confidence             float64         `json:"confidence"`
 	ModelVersion           string          `json:"model_version"`
 	PredictionTime         time.Time       `json:"prediction_time"`
+	SampleTimestamp        time.Time       `json:"sample_timestamp"`
+	// Source is who the figures come from: "model" or "trend", whichever scored better on this link recently.
+	Source string `json:"source"`
+	// RecentBrier is Source's mean Brier score on the link's recent scored forecasts; nil until scored.
+	RecentBrier *float64 `json:"recent_brier,omitempty"`
 }
 
 // SLO is a link service-level objective: latency ceiling, throughput floor and error-rate (packet loss)

@@ -9,6 +9,10 @@ import java.util.List;
  * above {@code threshold}), the forecast latency (ms), throughput (Mbit/s) and error rate (packet loss) for
  * steps 1..horizon, and the {@link #TOP_ATTENTION} input steps the model attended to most
  * ({@code steps_ago} 0 = the newest sample; empty for the trend baseline, which has no attention).
+ *
+ * <p>Issue 19: {@code source} says which predictor the figures come from, {@code model} or {@code trend}: per link,
+ * whichever scored the lower Brier score on the link's recent resolved forecasts serves ({@code recent_brier},
+ * null until scored).
  */
 @JsonPropertyOrder({"v", "type", "node_id", "peer_id"})
 public record DegradationForecast(
@@ -26,7 +30,9 @@ public record DegradationForecast(
         double confidence,
         String model_version,
         String prediction_time,
-        String sample_timestamp) implements Event {
+        String sample_timestamp,
+        String source,
+        Double recent_brier) implements Event {
     public static final String TYPE = "degradation_forecast";
     public static final int TOP_ATTENTION = 5;
 

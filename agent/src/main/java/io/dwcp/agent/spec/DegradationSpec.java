@@ -72,10 +72,12 @@ public final class DegradationSpec implements ModelSpec<DegradationInput, Degrad
         AgentConfig.Degradation cfg = ctx.config().degradation();
         // Per tracked link: [last warning state (-1 none yet), forecasts since the last streamed event].
         ConcurrentHashMap<String, int[]> state = new ConcurrentHashMap<>();
+        DegradationArbitration arbitration = new DegradationArbitration(ctx.config().windows().maxLinks(), ctx.registry());
         return new Serving<>() {
             @Override
             public DegradationInput streamInput(MetricRecord r, float[] features, RingWindow w) {
                 state.putIfAbsent(r.key(), new int[] {-1, 0});
+                arbitration.observe(r.key(), features, cfg.slo());
                 if (w.full() && (w.added() - w.capacity()) % cfg.every() == 0) {
                     return new DegradationInput(w.snapshot(), cfg.slo());
                 }
@@ -92,11 +94,23 @@ public final class DegradationSpec implements ModelSpec<DegradationInput, Degrad
             @Override
             public Event event(MetricRecord r, DegradationInput input,
                     DegradationVerdict v, Predictor<DegradationInput, DegradationVerdict> m) {
+                return forecast(r, arbitration.serve(r == null ? null : r.key(), input, v, m, true));
+            }
+
+            @Override
+            public Event reply(MetricRecord r, DegradationInput input,
+                    DegradationVerdict v, Predictor<DegradationInput, DegradationVerdict> m) {
+                return forecast(r, arbitration.serve(r == null ? null : r.key(), input, v, m, false));
+            }
+
+            private DegradationForecast forecast(MetricRecord r, DegradationArbitration.Served s) {
+                DegradationVerdict v = s.verdict();
                 return new DegradationForecast(RequestParams.nodeId(r), RequestParams.peerId(r), v.probability(),
                         v.degrading(), v.threshold(), new DegradationForecast.Slo(v.slo().latencyMs(),
                         v.slo().throughputMbps(), v.slo().errorRate()), v.latencyMs().length, v.latencyMs(),
                         v.throughputMbps(), v.errorRate(), DegradationForecast.top(v.attention(), DegradationForecast.TOP_ATTENTION),
-                        v.confidence(), m.name() + "/" + m.version(), Instant.now().toString(), RequestParams.sampleTime(r));
+                        v.confidence(), s.modelVersion(), Instant.now().toString(), RequestParams.sampleTime(r),
+                        s.source(), s.recentBrier());
             }
 
             /**
@@ -122,6 +136,7 @@ public final class DegradationSpec implements ModelSpec<DegradationInput, Degrad
             @Override
             public void evicted(String key) {
                 state.remove(key);
+                arbitration.forget(key);
             }
         };
     }
