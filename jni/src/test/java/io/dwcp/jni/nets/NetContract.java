@@ -68,7 +68,7 @@ abstract class NetContract {
         for (int i = 0; i < ts.size(); i++) {
             if (ts.get(i).name().equals(out0)) {
                 float[] v = ts.get(i).values().clone();
-                v[v.length - 1] += 1e-3f;
+                v[v.length - 1] += 1e-3f * Math.max(1f, Math.abs(v[v.length - 1]));
                 ts.set(i, new NetWeights.Tensor(out0, ts.get(i).shape(), v));
             }
         }
