@@ -33,41 +33,100 @@ static inline float KFN(k_sigmoid)(float x) {
     return 0.5f + 0.5f * KFN(k_tanh)(0.5f * x);
 }
 
+/* Register-blocked GEMM on GCC vector extensions (KVEC floats per vector: 16 AVX-512, 8 AVX2, 4 for the
+ * portable build, which GCC lowers to SSE2 on x86-64, NEON on arm64): accumulators stay in registers across
+ * the k loop, each w vector is loaded once per row block and each x value broadcast. Columns past the last
+ * full block of 2 vectors go through the plain loop. */
+typedef float KFN(vf) __attribute__((vector_size(KVEC * 4), aligned(4), may_alias));
+#define VF KFN(vf)
+
+static inline void KFN(gemm_cols)(const float *restrict x, int ldx, int r0, int r1, int k,
+                                  const float *restrict w, int n, int j0, const float *restrict bias,
+                                  float *restrict z, int ldz, int acc) {
+    for (int r = r0; r < r1; r++) {
+        float *restrict zr = z + (long)r * ldz;
+        const float *xr = x + (long)r * ldx;
+        for (int j = j0; j < n; j++) {
+            float s = acc ? zr[j] : (bias ? bias[j] : 0.0f);
+            for (int kk = 0; kk < k; kk++) s += xr[kk] * w[(long)kk * n + j];
+            zr[j] = s;
+        }
+    }
+}
+
 static void KFN(gemm)(const float *restrict x, int ldx, int rows, int k, const float *restrict w, int n,
                       const float *restrict bias, float *restrict z, int ldz, int acc) {
+    const int NB = 2 * KVEC;
+    const int nv = n - n % NB;
     int r = 0;
-    /* Four rows at a time: each row of w is loaded once for four accumulating rows. */
     for (; r + 4 <= rows; r += 4) {
-        float *restrict z0 = z + (long)r * ldz, *restrict z1 = z0 + ldz, *restrict z2 = z1 + ldz,
-              *restrict z3 = z2 + ldz;
         const float *x0 = x + (long)r * ldx, *x1 = x0 + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;
-        if (!acc) {
-            for (int j = 0; j < n; j++) {
-                float b = bias ? bias[j] : 0.0f;
-                z0[j] = b; z1[j] = b; z2[j] = b; z3[j] = b;
+        for (int j = 0; j < nv; j += NB) {
+            VF a00 = {0}, a01 = {0}, a10 = {0}, a11 = {0}, a20 = {0}, a21 = {0}, a30 = {0}, a31 = {0};
+            for (int kk = 0; kk < k; kk++) {
+                const VF w0 = *(const VF *)(w + (long)kk * n + j), w1 = *(const VF *)(w + (long)kk * n + j + KVEC);
+                const float b0 = x0[kk], b1 = x1[kk], b2 = x2[kk], b3 = x3[kk];
+                a00 += b0 * w0; a01 += b0 * w1;
+                a10 += b1 * w0; a11 += b1 * w1;
+                a20 += b2 * w0; a21 += b2 * w1;
+                a30 += b3 * w0; a31 += b3 * w1;
             }
-        }
-        for (int kk = 0; kk < k; kk++) {
-            const float *restrict wr = w + (long)kk * n;
-            const float a0 = x0[kk], a1 = x1[kk], a2 = x2[kk], a3 = x3[kk];
-            for (int j = 0; j < n; j++) {
-                const float wv = wr[j];
-                z0[j] += a0 * wv; z1[j] += a1 * wv; z2[j] += a2 * wv; z3[j] += a3 * wv;
+            VF c0, c1;
+            if (acc) {
+                c0 = *(const VF *)(z + (long)r * ldz + j); c1 = *(const VF *)(z + (long)r * ldz + j + KVEC);
+                *(VF *)(z + (long)r * ldz + j) = c0 + a00; *(VF *)(z + (long)r * ldz + j + KVEC) = c1 + a01;
+                c0 = *(const VF *)(z + (long)(r + 1) * ldz + j); c1 = *(const VF *)(z + (long)(r + 1) * ldz + j + KVEC);
+                *(VF *)(z + (long)(r + 1) * ldz + j) = c0 + a10; *(VF *)(z + (long)(r + 1) * ldz + j + KVEC) = c1 + a11;
+                c0 = *(const VF *)(z + (long)(r + 2) * ldz + j); c1 = *(const VF *)(z + (long)(r + 2) * ldz + j + KVEC);
+                *(VF *)(z + (long)(r + 2) * ldz + j) = c0 + a20; *(VF *)(z + (long)(r + 2) * ldz + j + KVEC) = c1 + a21;
+                c0 = *(const VF *)(z + (long)(r + 3) * ldz + j); c1 = *(const VF *)(z + (long)(r + 3) * ldz + j + KVEC);
+                *(VF *)(z + (long)(r + 3) * ldz + j) = c0 + a30; *(VF *)(z + (long)(r + 3) * ldz + j + KVEC) = c1 + a31;
+            } else {
+                VF zero = {0};
+                c0 = bias ? *(const VF *)(bias + j) : zero;
+                c1 = bias ? *(const VF *)(bias + j + KVEC) : zero;
+                *(VF *)(z + (long)r * ldz + j) = c0 + a00; *(VF *)(z + (long)r * ldz + j + KVEC) = c1 + a01;
+                *(VF *)(z + (long)(r + 1) * ldz + j) = c0 + a10; *(VF *)(z + (long)(r + 1) * ldz + j + KVEC) = c1 + a11;
+                *(VF *)(z + (long)(r + 2) * ldz + j) = c0 + a20; *(VF *)(z + (long)(r + 2) * ldz + j + KVEC) = c1 + a21;
+                *(VF *)(z + (long)(r + 3) * ldz + j) = c0 + a30; *(VF *)(z + (long)(r + 3) * ldz + j + KVEC) = c1 + a31;
             }
         }
     }
+    /* Left-over rows (and batch 1): one row, four vectors at a time so four FMA chains run in parallel. */
     for (; r < rows; r++) {
-        float *restrict z0 = z + (long)r * ldz;
         const float *x0 = x + (long)r * ldx;
-        if (!acc) {
-            for (int j = 0; j < n; j++) z0[j] = bias ? bias[j] : 0.0f;
+        float *zr = z + (long)r * ldz;
+        int j = 0;
+        for (; j + 2 * NB <= nv; j += 2 * NB) {
+            VF a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+            for (int kk = 0; kk < k; kk++) {
+                const float *wr = w + (long)kk * n + j;
+                const float b0 = x0[kk];
+                a0 += b0 * *(const VF *)wr; a1 += b0 * *(const VF *)(wr + KVEC);
+                a2 += b0 * *(const VF *)(wr + 2 * KVEC); a3 += b0 * *(const VF *)(wr + 3 * KVEC);
+            }
+            VF zero = {0};
+            VF c0 = acc ? *(const VF *)(zr + j) : (bias ? *(const VF *)(bias + j) : zero);
+            VF c1 = acc ? *(const VF *)(zr + j + KVEC) : (bias ? *(const VF *)(bias + j + KVEC) : zero);
+            VF c2 = acc ? *(const VF *)(zr + j + 2 * KVEC) : (bias ? *(const VF *)(bias + j + 2 * KVEC) : zero);
+            VF c3 = acc ? *(const VF *)(zr + j + 3 * KVEC) : (bias ? *(const VF *)(bias + j + 3 * KVEC) : zero);
+            *(VF *)(zr + j) = c0 + a0; *(VF *)(zr + j + KVEC) = c1 + a1;
+            *(VF *)(zr + j + 2 * KVEC) = c2 + a2; *(VF *)(zr + j + 3 * KVEC) = c3 + a3;
         }
-        for (int kk = 0; kk < k; kk++) {
-            const float *restrict wr = w + (long)kk * n;
-            const float a0 = x0[kk];
-            for (int j = 0; j < n; j++) z0[j] += a0 * wr[j];
+        for (; j < nv; j += NB) {
+            VF a0 = {0}, a1 = {0};
+            for (int kk = 0; kk < k; kk++) {
+                const float *wr = w + (long)kk * n + j;
+                const float b0 = x0[kk];
+                a0 += b0 * *(const VF *)wr; a1 += b0 * *(const VF *)(wr + KVEC);
+            }
+            VF zero = {0};
+            VF c0 = acc ? *(const VF *)(zr + j) : (bias ? *(const VF *)(bias + j) : zero);
+            VF c1 = acc ? *(const VF *)(zr + j + KVEC) : (bias ? *(const VF *)(bias + j + KVEC) : zero);
+            *(VF *)(zr + j) = c0 + a0; *(VF *)(zr + j + KVEC) = c1 + a1;
         }
     }
+    if (nv < n) KFN(gemm_cols)(x, ldx, 0, rows, k, w, n, nv, bias, z, ldz, acc);
 }
 
 static void KFN(lstm_cell)(const float *restrict z, int rows, int hidden, float *restrict c, float *restrict h,

@@ -2,6 +2,7 @@
 #if defined(__x86_64__) || defined(__i386__)
 #pragma GCC target("avx512f,avx512vl,avx2,fma")
 #define KSUFFIX _avx512
+#define KVEC 16
 #include "nets_kern.h"
 #else
 typedef int nets_kern_avx512_unused;
