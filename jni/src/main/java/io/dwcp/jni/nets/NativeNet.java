@@ -66,6 +66,27 @@ final class NativeNet extends AbstractNet {
         } finally {
             scratch.offer(s);
         }
+        check(st, err);
+    }
+
+    @Override
+    void runDirect(FloatBuffer x, int batch, FloatBuffer[] outs) {
+        FloatBuffer s = scratch.poll();
+        if (s == null) {
+            s = ByteBuffer.allocateDirect((int) scratchFloats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        int[] err = new int[2];
+        int st;
+        try {
+            st = DwcpNets.dwcp_net_forward(handle, x, batch, outs[0], outs.length > 1 ? outs[1] : null,
+                    outs.length > 2 ? outs[2] : null, s, scratchFloats, err);
+        } finally {
+            scratch.offer(s);
+        }
+        check(st, err);
+    }
+
+    private void check(int st, int[] err) {
         if (st == -2) {
             throw notFinite(err[0], err[1]);
         }

@@ -1,6 +1,7 @@
 package io.dwcp.jni.nets;
 
 import io.dwcp.jni.Implementation;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -44,6 +45,13 @@ public interface Net extends AutoCloseable {
      * hold nulls for outputs the caller does not need, but output 0 is required.
      */
     void forward(float[] x, int batch, float[]... outs);
+
+    /**
+     * As {@link #forward(float[], int, float[]...)} on buffers, read and written from their positions (which do
+     * not move). Direct buffers in native byte order cross JNI without a copy (C implementation); others are
+     * copied.
+     */
+    void forward(FloatBuffer x, int batch, FloatBuffer... outs);
 
     @Override
     void close();

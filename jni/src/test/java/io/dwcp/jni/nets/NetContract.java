@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.jni.Implementation;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -128,6 +131,47 @@ abstract class NetContract {
                 pool.shutdownNow();
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NetKind.class)
+    void buffersGiveTheArrayAnswersFromTheirPositions(NetKind k) {
+        NetWeights w = TestNets.random(k, TestNets.defaultDims(k), 13, 0);
+        try (Net net = Nets.create(w, impl())) {
+            int batch = 37, n = net.outputs().size();
+            float[] x = TestNets.randomInput(k, w.dims(), batch, 4);
+            float[][] want = outputs(net, batch);
+            net.forward(x, batch, want);
+            for (boolean direct : new boolean[] {true, false}) {
+                FloatBuffer xb = buffer(direct, 3 + x.length);
+                xb.position(3);
+                xb.put(x).position(3);
+                FloatBuffer[] ob = new FloatBuffer[n];
+                for (int i = 0; i < n; i++) {
+                    ob[i] = buffer(direct, 5 + want[i].length);
+                    ob[i].position(5);
+                }
+                net.forward(xb, batch, ob);
+                assertEquals(3, xb.position());
+                for (int i = 0; i < n; i++) {
+                    assertEquals(5, ob[i].position());
+                    float[] got = new float[want[i].length];
+                    ob[i].get(5, got);
+                    assertArrayEquals(want[i], got, (direct ? "direct " : "heap ") + k.outputs().get(i));
+                }
+            }
+            FloatBuffer ro = buffer(true, batch * net.outputSize(0)).asReadOnlyBuffer();
+            assertThrows(IllegalArgumentException.class, () -> net.forward(FloatBuffer.wrap(x), batch, ro));
+            FloatBuffer only0 = buffer(true, batch * net.outputSize(0));
+            net.forward(buffer(true, x.length).put(x).flip(), batch, only0);
+            float[] got0 = new float[want[0].length];
+            only0.get(0, got0);
+            assertArrayEquals(want[0], got0);
+        }
+    }
+
+    private static FloatBuffer buffer(boolean direct, int n) {
+        return direct ? ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer() : FloatBuffer.allocate(n);
     }
 
     private static float[][] outputs(Net net, int batch) {
