@@ -5,13 +5,13 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the models CLI: {@code train} (the master orchestrator of the design) and
- * {@code evaluate}, plus {@code retrain}, {@code promote} and {@code rollback} (issue 8). Exit codes: 0 success / all targets met, 1 a model missed its target, 2 usage or
+ * {@code evaluate}, plus {@code retrain}, {@code promote} and {@code rollback} (issue 8), {@code export-weights} (issue 16). Exit codes: 0 success / all targets met, 1 a model missed its target, 2 usage or
  * runtime error.
  */
 @Command(name = "dwcp-models", mixinStandardHelpOptions = true, version = "dwcp-models 0.1.0",
-        description = "Train, evaluate and export the four DWCP models.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, StudyCommand.class, RetrainCommand.class, PromoteCommand.class,
-                RollbackCommand.class, CommandLine.HelpCommand.class})
+        description = "Train, evaluate and export the five DWCP models.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, StudyCommand.class, RetrainCommand.class,
+                PromoteCommand.class, RollbackCommand.class, ExportWeightsCommand.class, CommandLine.HelpCommand.class})
 public final class ModelsCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

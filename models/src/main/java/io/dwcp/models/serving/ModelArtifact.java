@@ -106,7 +106,10 @@ public final class ModelArtifact {
         return load(tmp);
     }
 
-    /** Writes the manifest listing metadata.json and every file under the model file/directory. */
+    /**
+     * Writes the manifest listing metadata.json, every file under the model file/directory, and the
+     * network's weights file (issue 16) when there is one.
+     */
     public static void writeManifest(Path dir, String modelFile) throws IOException {
         List<String> files = new ArrayList<>();
         files.add(ModelMetadata.FILE);
@@ -117,6 +120,9 @@ public final class ModelArtifact {
             }
         } else {
             files.add(modelFile);
+        }
+        if (Files.isRegularFile(dir.resolve(io.dwcp.jni.nets.NetWeights.FILE_NAME))) {
+            files.add(io.dwcp.jni.nets.NetWeights.FILE_NAME);
         }
         Files.writeString(dir.resolve(MANIFEST), String.join("\n", files) + "\n");
     }

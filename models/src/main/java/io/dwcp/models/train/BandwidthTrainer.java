@@ -429,6 +429,7 @@ public final class BandwidthTrainer implements ModelTrainer {
         boolean met = Target.all(m, targets(cfg.targetAccuracy()));
         ModelMetadata md = metadata(cfg, sc, params, m, met, smoke);
         md.write(dir.resolve(ModelMetadata.FILE));
+        io.dwcp.models.weights.NetWeightsExport.export(dir); // weights.dwcpnet for TF-free serving (issue 16)
         ModelArtifact.writeManifest(dir, "saved_model");
 
         // Plots and report.

@@ -173,6 +173,7 @@ public final class CompressionTrainer implements ModelTrainer {
         new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.COMPRESSION.features(),
                 List.of("codec"), 1, sc, null, Map.of(), m, Target.spec(targets(cfg.targetAccuracy())), met, "saved_model", params, smoke)
                 .write(dir.resolve(ModelMetadata.FILE));
+        io.dwcp.models.weights.NetWeightsExport.export(dir); // weights.dwcpnet for TF-free serving (issue 16)
         ModelArtifact.writeManifest(dir, "saved_model");
 
         TfTraining.plotLoss(dir.resolve("loss_curves.png"), "Compression selector loss", fit.history());

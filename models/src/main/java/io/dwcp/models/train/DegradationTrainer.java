@@ -419,6 +419,7 @@ public final class DegradationTrainer implements ModelTrainer {
                 List.of("probability", "latency_ms[h]", "throughput_mbps[h]", "error_rate[h]", "attention[60]"),
                 Schemas.DEGRADATION.window(), raw, null, thresholds, m, Target.spec(TARGETS), met, "saved_model", params,
                 smoke).write(dir.resolve(ModelMetadata.FILE));
+        io.dwcp.models.weights.NetWeightsExport.export(dir); // weights.dwcpnet for TF-free serving (issue 16)
         ModelArtifact.writeManifest(dir, "saved_model");
 
         TfTraining.plotLoss(dir.resolve("loss_curves.png"), "Degradation forecaster loss (MAE + BCE)", fit.history());

@@ -268,6 +268,7 @@ public final class LatencyTrainer implements ModelTrainer {
         m.put("anomalous_window_severity_counts", Map.of("NONE", sev[0], "WARNING", sev[1], "CRITICAL", sev[2], "EMERGENCY", sev[3]));
         boolean met = Target.all(m, targets(cfg.targetAccuracy()));
         meta(cfg, f.scaler(), thr, params, m, met, smoke).write(dir.resolve(ModelMetadata.FILE));
+        io.dwcp.models.weights.NetWeightsExport.export(dir); // weights.dwcpnet for TF-free serving (issue 16)
         ModelArtifact.writeManifest(dir, "saved_model");
 
         TfTraining.plotLoss(dir.resolve("loss_curves.png"), "Latency autoencoder loss (0.7 MSE + 0.3 MAE)", f.fit().history());

@@ -135,6 +135,7 @@ public final class Retrainer {
         m.put("validation_windows", va.n());
         m.put("current_version", current.getFileName().toString());
         metadata(version, o, sc, params, m).write(dir.resolve(ModelMetadata.FILE));
+        io.dwcp.models.weights.NetWeightsExport.export(dir); // weights.dwcpnet for TF-free serving (issue 16)
         ModelArtifact.writeManifest(dir, "saved_model");
         boolean mark = better || o.markAlways();
         if (mark) {

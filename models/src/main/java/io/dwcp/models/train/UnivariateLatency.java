@@ -72,6 +72,7 @@ public final class UnivariateLatency {
             thr = ThresholdSelector.quantile(det.errors(wins.toArray(new float[0][][])), 0.995, MARGIN);
         }
         meta(cfg, f, thr, params).write(dir.resolve(ModelMetadata.FILE));
+        io.dwcp.models.weights.NetWeightsExport.export(dir); // weights.dwcpnet for TF-free serving (issue 16)
         ModelArtifact.writeManifest(dir, "saved_model");
         return dir;
     }

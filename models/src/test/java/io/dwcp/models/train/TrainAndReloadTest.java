@@ -35,6 +35,11 @@ class TrainAndReloadTest {
         }
         assertTrue(Files.exists(r.artifactDir().resolve("report.md")));
         assertTrue(Files.size(r.artifactDir().resolve("forecast_vs_actual_trace.png")) > 1000);
+        // issue 16: the trainer writes the TF-free weights file, lists it in the manifest, and it passes its golden check
+        assertTrue(Files.readString(r.artifactDir().resolve(ModelArtifact.MANIFEST)).contains(io.dwcp.jni.nets.NetWeights.FILE_NAME));
+        try (io.dwcp.jni.nets.Net n = io.dwcp.jni.nets.Nets.load(r.artifactDir().resolve(io.dwcp.jni.nets.NetWeights.FILE_NAME))) {
+            assertEquals("bandwidth", n.model());
+        }
     }
 
     @Test
