@@ -43,6 +43,14 @@ extern "C" {
 /* Library version, to check that Java and the .so agree. */
 int dwcp_version(void);
 
+/*
+ * Sets the process environment variable `name` to `value` unless it is already set (setenv(3) with
+ * overwrite 0): 0 on success, -1 on error. For settings native libraries loaded later read with getenv(3),
+ * which a JVM cannot set otherwise (TensorFlow's TF_CPP_MIN_LOG_LEVEL). Not thread-safe against concurrent
+ * getenv/setenv in other threads: call at start, before such libraries load.
+ */
+int dwcp_setenv_default(const char *name, const char *value);
+
 /* Builds the scoring layout of a forest (see forest.c) and returns an opaque handle in *handle. */
 int dwcp_forest_create(int nFeatures, int nTrees, int nNodes, const int *treeStart, const int *feature,
                        const double *threshold, const int *left, const int *right, const double *leafValue,

@@ -70,9 +70,16 @@ public final class AgentService {
         for (Map.Entry<String, Object> e : config.describe().entrySet()) {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
         }
+        LOG.info("native kernels: {}", io.dwcp.jni.Kernels.describe());
+        // TensorFlow reads its log level from the environment when its library loads (issue 18: ~49 native log
+        // lines in 45 s of demo). The operator's own TF_CPP_MIN_LOG_LEVEL wins.
+        if (System.getenv("TF_CPP_MIN_LOG_LEVEL") == null) {
+            boolean quiet = io.dwcp.jni.NativeEnv.setDefault("TF_CPP_MIN_LOG_LEVEL", "2");
+            LOG.info("TensorFlow native logging: {}", quiet ? "warnings and info off (TF_CPP_MIN_LOG_LEVEL=0 shows them)"
+                    : "as TensorFlow defaults (the C library that sets TF_CPP_MIN_LOG_LEVEL is unavailable)");
+        }
         BackendSelector.Choice choice = BackendSelector.select(config.inference().device(),
                 Backends.all(config, models, registry));
-        LOG.info("native kernels: {}", io.dwcp.jni.Kernels.describe());
         checkModelsDir(config.inference().modelsDir());
         InferenceBackend.Loaded loaded = choice.backend().load(config.inference().modelsDir());
         for (String note : loaded.notes()) {
