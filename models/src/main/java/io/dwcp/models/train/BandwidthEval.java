@@ -174,7 +174,7 @@ public final class BandwidthEval {
             }
             steps += fc.stepSeconds() * fc.n();
         }
-        if (Metrics.ape(c[0], c[1]).length == 0) return null;
+        if (c[0].length == 0 || Metrics.ape(c[0], c[1]).length == 0) return null; // e.g. retrain without traces
         int covered = 0, counted = 0;
         double width = 0;
         int widthN = 0;
