@@ -61,7 +61,7 @@ public record AgentConfig(
      *
      * @param modelsDir null = the models embedded in the jar
      */
-    public record Inference(Device device, int maxBatchSize, long maxQueueDelayMicros, int queueCapacity,
+    public record Inference(Device device, int maxBatchSize, long maxQueueDelayMicros, int queueCapacity, Duration maxInputAge,
                             int intraOpThreads, int interOpThreads, Path modelsDir, boolean watchModels,
                             Duration gpuRetryInitial, Duration gpuRetryMax, boolean fusedLstm) {}
 
@@ -156,6 +156,7 @@ public record AgentConfig(
                 r.intIn("dwcp.inference.max-batch-size", 64, 1, 65_536),
                 r.intIn("dwcp.inference.max-queue-delay-micros", 500, 0, 10_000_000),
                 r.intIn("dwcp.inference.queue-capacity", 16_384, 1, 16 * 1024 * 1024),
+                r.duration("dwcp.inference.max-input-age", Duration.ofSeconds(1)),
                 r.intIn("dwcp.inference.intra-op-threads", 1, 0, 1024),
                 r.intIn("dwcp.inference.inter-op-threads", 1, 0, 1024),
                 r.optionalPath("dwcp.inference.models-dir"),

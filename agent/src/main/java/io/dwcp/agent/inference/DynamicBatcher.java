@@ -40,11 +40,14 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     private final Supplier<? extends Predictor<I, O>> current;
     private final int maxBatchSize;
     private final long maxDelayNanos;
+    private final long maxAgeNanos;
     private final ArrayBlockingQueue<Item<I, O>> queue;
     private final Thread worker;
     // Rejections come in floods when overloaded: one shared exception without a stack trace keeps them cheap.
     private final RejectedExecutionException queueFull;
     private final Counter rejected;
+    private final Counter expired;
+    private final ExpiredException tooOld;
     private final Counter failedBatches;
     private final DistributionSummary batchSizes;
     private final Timer queueWait;
@@ -53,9 +56,20 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
     public DynamicBatcher(String name, Supplier<? extends Predictor<I, O>> current, int maxBatchSize,
                           long maxQueueDelayMicros, int queueCapacity, MeterRegistry registry) {
-        if (maxBatchSize < 1 || maxQueueDelayMicros < 0 || queueCapacity < 1) {
-            throw new IllegalArgumentException("batcher " + name + ": maxBatchSize >= 1, delay >= 0, capacity >= 1");
+        this(name, current, maxBatchSize, maxQueueDelayMicros, queueCapacity, java.time.Duration.ZERO, registry);
+    }
+
+    /**
+     * As above; {@code maxAge} &gt; 0: an input that has waited longer than this when its batch forms is not run
+     * but failed with {@link ExpiredException} and counted ({@code dwcp_batcher_expired_total}): a forecast for
+     * a sample seconds old is of no use to the node, and serving it would keep the queue seconds behind.
+     */
+    public DynamicBatcher(String name, Supplier<? extends Predictor<I, O>> current, int maxBatchSize,
+                          long maxQueueDelayMicros, int queueCapacity, java.time.Duration maxAge, MeterRegistry registry) {
+        if (maxBatchSize < 1 || maxQueueDelayMicros < 0 || queueCapacity < 1 || maxAge.isNegative()) {
+            throw new IllegalArgumentException("batcher " + name + ": maxBatchSize >= 1, delay >= 0, capacity >= 1, age >= 0");
         }
+        this.maxAgeNanos = maxAge.toNanos();
         this.name = name;
         this.current = current;
         this.maxBatchSize = maxBatchSize;
@@ -64,6 +78,10 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         this.queueFull = new QueueFullException("batcher " + name + " queue full (" + queueCapacity + ")");
         this.rejected = Counter.builder("dwcp.batcher.rejected").tag("model", name)
                 .description("inputs refused because the batcher queue was full").register(registry);
+        this.expired = Counter.builder("dwcp.batcher.expired").tag("model", name)
+                .description("inputs dropped unserved because they waited longer than dwcp.inference.max-input-age")
+                .register(registry);
+        this.tooOld = new ExpiredException("batcher " + name + ": input older than " + maxAge.toMillis() + " ms");
         this.failedBatches = Counter.builder("dwcp.batcher.failed.batches").tag("model", name)
                 .description("batches whose model call threw").register(registry);
         this.batchSizes = DistributionSummary.builder("dwcp.batcher.batch.size").tag("model", name)
@@ -117,6 +135,11 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                 }
                 batch.add(first);
                 long deadline = first.enqueuedNanos + maxDelayNanos;
+                // A lone input (nothing else queued) goes at once: waiting out the delay only adds latency when
+                // there is no traffic to batch with; under load the queue is never empty here.
+                if (queue.isEmpty()) {
+                    deadline = System.nanoTime();
+                }
                 while (batch.size() < maxBatchSize) {
                     int got = queue.drainTo(batch, maxBatchSize - batch.size());
                     if (batch.size() >= maxBatchSize) {
@@ -148,6 +171,19 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
     private void execute(List<Item<I, O>> batch) {
         long start = System.nanoTime();
+        if (maxAgeNanos > 0) {
+            batch.removeIf(it -> {
+                if (start - it.enqueuedNanos > maxAgeNanos) {
+                    expired.increment();
+                    it.future.completeExceptionally(tooOld);
+                    return true;
+                }
+                return false;
+            });
+            if (batch.isEmpty()) {
+                return;
+            }
+        }
         List<I> inputs = new ArrayList<>(batch.size());
         for (Item<I, O> it : batch) {
             inputs.add(it.input);
@@ -213,6 +249,18 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     @Override
     public void close() {
         close(java.time.Duration.ofSeconds(5));
+    }
+
+    /** Fails an input that waited longer than the maximum age (shared, stackless). */
+    public static final class ExpiredException extends java.util.concurrent.CancellationException {
+        ExpiredException(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** Thrown (shared, stackless) when the queue is full. */

@@ -44,6 +44,7 @@ final class ModelLane<I, O> {
     private final Counter predictions;
     private final Counter failures;
     private final Counter overloaded;
+    private final Counter expired;
 
     ModelLane(ModelSpec<I, O> spec, AgentConfig config, Supplier<ModelSet> models, EventSink sink,
               Consumer<Event> streamObserver, RateLimitedLog failureLog, MeterRegistry registry) {
@@ -70,7 +71,7 @@ final class ModelLane<I, O> {
         }
         AgentConfig.Inference ic = config.inference();
         this.batcher = new DynamicBatcher<>(spec.name(), () -> models.get().get(spec), ic.maxBatchSize(),
-                ic.maxQueueDelayMicros(), ic.queueCapacity(), registry);
+                ic.maxQueueDelayMicros(), ic.queueCapacity(), ic.maxInputAge(), registry);
         this.drift = spec.monitorsDrift()
                 ? new DriftMonitor(spec.name(), spec.schema(), () -> models.get().get(spec).inputScaler().orElse(null), registry)
                 : null;
@@ -79,6 +80,8 @@ final class ModelLane<I, O> {
         failures = Counter.builder("dwcp.predictions.failed").tag("model", spec.name()).tag("reason", "error")
                 .description("predictions lost").register(registry);
         overloaded = Counter.builder("dwcp.predictions.failed").tag("model", spec.name()).tag("reason", "overloaded")
+                .description("predictions lost").register(registry);
+        expired = Counter.builder("dwcp.predictions.failed").tag("model", spec.name()).tag("reason", "expired")
                 .description("predictions lost").register(registry);
     }
 
@@ -110,9 +113,8 @@ final class ModelLane<I, O> {
                 if (err != null) {
                     Throwable c = cause(err);
                     lost(c);
-                    sink.publish(new PredictionError(spec.name(), r.nodeId(), r.peerId(),
-                            c instanceof RejectedExecutionException ? "overloaded" : "error", String.valueOf(c.getMessage()),
-                            Instant.ofEpochMilli(r.timestampMillis()).toString()));
+                    sink.publish(new PredictionError(spec.name(), r.nodeId(), r.peerId(), reason(c),
+                            String.valueOf(c.getMessage()), Instant.ofEpochMilli(r.timestampMillis()).toString()));
                     return;
                 }
                 predictions.increment();
@@ -141,7 +143,8 @@ final class ModelLane<I, O> {
             if (err != null) {
                 Throwable c = cause(err);
                 lost(c);
-                boolean full = c instanceof RejectedExecutionException;
+                // Expired: the agent could not serve it in time, which to the caller is being overloaded.
+                boolean full = c instanceof RejectedExecutionException || c instanceof DynamicBatcher.ExpiredException;
                 q.reply().accept(Request.Reply.error(q.id(), full ? "overloaded" : "inference_failed",
                         spec.name() + ": " + c.getMessage()));
                 return;
@@ -181,9 +184,16 @@ final class ModelLane<I, O> {
         return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 
+    private static String reason(Throwable c) {
+        return c instanceof RejectedExecutionException ? "overloaded"
+                : c instanceof DynamicBatcher.ExpiredException ? "expired" : "error";
+    }
+
     private void lost(Throwable err) {
         if (err instanceof RejectedExecutionException) {
             overloaded.increment();
+        } else if (err instanceof DynamicBatcher.ExpiredException) {
+            expired.increment();
         } else {
             failures.increment();
             failureLog.warn("model " + spec.name() + " failed a batch", String.valueOf(err));

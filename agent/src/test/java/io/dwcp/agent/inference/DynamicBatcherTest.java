@@ -65,16 +65,47 @@ class DynamicBatcherTest {
     @Test
     void sizeTriggerSendsFullBatchesWithoutWaitingForTheDelay() throws Exception {
         Doubler d = new Doubler();
-        // A 60 s delay: only the size trigger can complete these within the 5 s we wait.
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 4, 60_000_000, 100, new SimpleMeterRegistry()).start()) {
+        // A 60 s delay: only the size trigger can complete these within the 5 s we wait. All 8 are queued before
+        // the worker starts, so none is a lone input (which would go at once).
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 4, 60_000_000, 100, new SimpleMeterRegistry())) {
             List<CompletableFuture<Integer>> fs = new ArrayList<>();
             for (int i = 1; i <= 8; i++) {
                 fs.add(b.submit(i));
             }
+            b.start();
             for (int i = 0; i < 8; i++) {
                 assertEquals(2 * (i + 1), fs.get(i).get(5, TimeUnit.SECONDS));
             }
             assertEquals(List.of(4, 4), d.sizes);
+        }
+    }
+
+    @Test
+    void aLoneInputIsNotHeldForTheDelay() throws Exception {
+        Doubler d = new Doubler();
+        // A 60 s delay, but nothing else is queued: the input goes at once.
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 64, 60_000_000, 100, new SimpleMeterRegistry()).start()) {
+            assertEquals(6, b.submit(3).get(5, TimeUnit.SECONDS));
+            assertEquals(List.of(1), d.sizes);
+        }
+    }
+
+    @Test
+    void inputsOlderThanTheMaximumAgeAreDroppedAndCounted() throws Exception {
+        Doubler d = new Doubler();
+        d.gate = new CountDownLatch(1);
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", () -> d, 1, 0, 100, Duration.ofMillis(50), reg).start()) {
+            CompletableFuture<Integer> first = b.submit(1); // runs, and holds the worker at the gate
+            await().atMost(Duration.ofSeconds(10)).until(() -> !d.sizes.isEmpty());
+            CompletableFuture<Integer> stale = b.submit(2);
+            Thread.sleep(200); // not polling: the queued input ages past the 50 ms limit while the model is busy
+            d.gate.countDown();
+            assertEquals(2, first.get(5, TimeUnit.SECONDS));
+            // An expired input is cancelled, not failed: get() throws the CancellationException itself.
+            assertThrows(DynamicBatcher.ExpiredException.class, () -> stale.get(5, TimeUnit.SECONDS));
+            assertEquals(1.0, reg.get("dwcp.batcher.expired").counter().count());
+            assertEquals(List.of(1), d.sizes, "the stale input never reached the model");
         }
     }
 
