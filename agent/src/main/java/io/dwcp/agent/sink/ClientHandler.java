@@ -275,6 +275,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (cause instanceof TooLongFrameException) {
             // The id, when the line's first bytes hold it, so the client can tell which request it was.
             String id = cause instanceof RequestFrameDecoder.TooLongRequest t ? RequestCodec.idFromPrefix(t.prefix()) : null;
+            metrics.requests.increment(); // a line too, so that requests = answered + empty
             metrics.invalid(SocketMetrics.TOO_LARGE).increment();
             session.reply(SocketServer.reply(Request.Reply.error(id, "request_too_large",
                     "request longer than " + config.maxRequestBytes() + " bytes (dwcp.socket.max-request-bytes)")));

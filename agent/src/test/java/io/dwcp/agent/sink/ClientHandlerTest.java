@@ -229,6 +229,7 @@ class ClientHandlerTest {
         // The connection stays usable, and line boundaries are kept across the discarded line.
         assertTrue(send("{\"id\":\"p\",\"method\":\"ping\"}").path("result").path("pong").asBoolean());
         assertEquals(4.0, invalid("too_large"));
+        assertEquals(5.0, registry.get("dwcp.socket.requests").counter().count(), "overlong lines are request lines too");
     }
 
     @Test
