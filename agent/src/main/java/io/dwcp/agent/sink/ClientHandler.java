@@ -102,7 +102,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
         String id = parsed instanceof RequestCodec.Control c ? c.id() : ((RequestCodec.Inference) parsed).id();
         if (id != null && session.inFlightIds.contains(id)) {
             // Answering both would leave the client unable to tell the answers apart (issue 18).
-            bad(id, DUPLICATE_ID, "a request with id '" + id + "' is still in flight on this connection; "
+            bad(id, DUPLICATE_ID, "a request with id '" + truncate(id) + "' is still in flight on this connection; "
                     + "the earlier request is answered on its own");
             return;
         }
