@@ -33,6 +33,26 @@ type Error struct {
 
 func (e *Error) Error() string { return "dwcpagent: agent error " + e.Code + ": " + e.Message }
 
+// Error codes (agent/PROTOCOL.md "Requests"): Error.Code is one of these.
+const (
+	CodeBadRequest       = "bad_request"        // the request is malformed; fix it
+	CodeUnknownMethod    = "unknown_method"     // the agent does not answer that method
+	CodeDuplicateID      = "duplicate_id"       // a request with the same id is in flight on the connection
+	CodeRequestTooLarge  = "request_too_large"  // the line exceeds dwcp.socket.max-request-bytes
+	CodeUnknownLink      = "unknown_link"       // no samples of the link yet (or evicted): send samples or a window
+	CodeUnknownNode      = "unknown_node"       // no samples of the node yet (or evicted)
+	CodeWindowNotFull    = "window_not_full"    // the link's or node's window is not full yet
+	CodeNoRecommendation = "no_recommendation"  // RecommendTransfer: no confident forecast for the link yet
+	CodeDisabled         = "disabled"           // the feature is switched off in the agent's configuration
+	CodeTooManyInFlight  = "too_many_in_flight" // more unanswered requests than the agent allows per connection
+	CodeTooManyClients   = "too_many_clients"   // every named-reader slot is connected
+	CodeOverloaded       = "overloaded"         // a queue in the agent is full: retry with back-off
+	CodeInferenceFailed  = "inference_failed"   // the model failed this batch
+	CodeUnavailable      = "unavailable"        // models not loaded yet
+	CodeShuttingDown     = "shutting_down"      // the agent is stopping
+	CodeInternal         = "internal"           // a bug in the agent
+)
+
 // Options tunes a Client. The zero value (or nil) gives the defaults.
 type Options struct {
 	// MinBackoff and MaxBackoff bound the exponential reconnect delay (defaults 100 ms and 5 s); each

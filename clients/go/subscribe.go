@@ -27,7 +27,9 @@ type Subscription struct {
 
 // Subscribe returns a subscription to the given event types (none given: all types) with a channel
 // buffer of buffer events (at least 1). The agent is told the union of all subscriptions' types, so it
-// sends only what some subscription wants.
+// sends only what some subscription wants. Give the agent's event types (the Type... constants): it
+// refuses a subscription naming an unknown type (reported through Options.Logf), and the connection then
+// keeps the types it had.
 func (c *Client) Subscribe(buffer int, types ...string) *Subscription {
 	if buffer < 1 {
 		buffer = 1

@@ -91,8 +91,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                 .description("time an input waited for its batch").publishPercentileHistogram().register(registry);
         this.compute = Timer.builder("dwcp.batcher.compute").tag("model", name)
                 .description("model call time per batch").publishPercentileHistogram().register(registry);
-        registry.gauge("dwcp.batcher.queue.depth", io.micrometer.core.instrument.Tags.of("model", name), queue,
-                ArrayBlockingQueue::size);
+        io.micrometer.core.instrument.Gauge.builder("dwcp.batcher.queue.depth", queue, ArrayBlockingQueue::size)
+                .tag("model", name).description("inputs waiting for a batch").register(registry);
         this.worker = new Thread(this::run, "dwcp-batcher-" + name);
         this.worker.setDaemon(true);
     }

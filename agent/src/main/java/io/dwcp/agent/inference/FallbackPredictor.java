@@ -43,8 +43,8 @@ public final class FallbackPredictor<I, O> implements Predictor<I, O> {
         this.clock = nanoClock;
         this.fallbacks = Counter.builder("dwcp.inference.device.fallbacks").tag("model", model)
                 .description("batches moved from GPU to CPU after a device error").register(registry);
-        registry.gauge("dwcp.inference.gpu.active", io.micrometer.core.instrument.Tags.of("model", model), this,
-                p -> p.onGpu ? 1 : 0);
+        io.micrometer.core.instrument.Gauge.builder("dwcp.inference.gpu.active", this, p -> p.onGpu ? 1 : 0)
+                .tag("model", model).description("1 while the model runs on the GPU, 0 while on CPU").register(registry);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.protocol.PredictionError;
 import io.dwcp.agent.protocol.Request;
+import io.dwcp.agent.protocol.RequestError;
 import io.dwcp.agent.registry.ModelSet;
 import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.window.RingWindow;
@@ -136,7 +137,7 @@ final class ModelLane<I, O> {
         try {
             in = serving.decode(q.method(), q.params(), windows);
         } catch (IllegalArgumentException e) {
-            q.reply().accept(Request.Reply.error(q.id(), "bad_request", e.getMessage()));
+            q.reply().accept(Request.Reply.error(q.id(), RequestError.codeOf(e), e.getMessage()));
             return;
         }
         batcher.submit(in.input()).whenComplete((out, err) -> {

@@ -175,6 +175,16 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
         return Set.copyOf(m);
     }
 
+    /** Every model's stream types, plus transfer advice and prediction errors (also while they are off). */
+    @Override
+    public Set<String> eventTypes() {
+        Set<String> t = new java.util.TreeSet<>();
+        lanes.forEach(l -> t.addAll(l.spec().eventTypes()));
+        t.add(io.dwcp.agent.protocol.TransferRecommendation.TYPE);
+        t.add(io.dwcp.agent.protocol.PredictionError.TYPE);
+        return java.util.Collections.unmodifiableSet(t);
+    }
+
     /** Queues a request; a full queue answers {@code overloaded} at once. */
     @Override
     public void submit(Request request) {

@@ -66,9 +66,10 @@ final class TransferRecommender {
 
     /** {@code params.node_id} and {@code params.peer_id} of a {@code RecommendTransfer} request. */
     static String linkKey(com.fasterxml.jackson.databind.JsonNode p) {
+        io.dwcp.agent.protocol.Params.only(p, java.util.Set.of("node_id", "peer_id"), "params");
         com.fasterxml.jackson.databind.JsonNode n = p.get("node_id");
         if (n == null || !n.isTextual()) {
-            throw new IllegalArgumentException("params.node_id (string) or params.window is required");
+            throw new IllegalArgumentException("params.node_id (string) is required");
         }
         com.fasterxml.jackson.databind.JsonNode peer = p.get("peer_id");
         if (peer == null || !peer.isTextual()) {

@@ -1,6 +1,9 @@
 package io.dwcp.agent.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Validation of numeric request parameters. Total: bad input is an IllegalArgumentException naming where. */
 public final class Params {
@@ -8,6 +11,18 @@ public final class Params {
     public static final int MAX_ROWS = 1024;
 
     private Params() {}
+
+    /**
+     * Refuses members of {@code object} (at {@code where}, e.g. {@code params}) other than {@code allowed},
+     * naming them and the allowed ones: a misspelt key is an error, not silently a default.
+     */
+    public static void only(JsonNode object, Set<String> allowed, String where) {
+        List<String> unknown = RequestCodec.unknownKeys(object, allowed);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown " + where + " keys " + unknown + "; allowed: "
+                    + new TreeSet<>(allowed));
+        }
+    }
 
     /** A non-empty array of rows, each of {@code features} finite numbers. */
     public static float[][] rows(JsonNode w, int features, String where) {

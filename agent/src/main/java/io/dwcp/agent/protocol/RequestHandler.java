@@ -10,5 +10,13 @@ public interface RequestHandler {
     /** The request methods answered (anything else is {@code unknown_method}). */
     Set<String> methods();
 
+    /**
+     * The event types streamed, which a client may {@code subscribe} to (anything else is
+     * {@code bad_request}); null when not known, and then any type is accepted.
+     */
+    default Set<String> eventTypes() {
+        return null;
+    }
+
     void submit(Request request);
 }

@@ -78,6 +78,12 @@ public interface ModelSpec<I, O> {
     Set<String> methods();
 
     /**
+     * The {@code type}s of the events the model streams: what a socket client may {@code subscribe} to
+     * (a type nobody streams is refused, so a misspelt type is an error rather than silence).
+     */
+    Set<String> eventTypes();
+
+    /**
      * Whether the model has a trained artifact ({@code <models-dir>/<name>}, else the embedded default). A
      * model without one is served by its first provider that needs no artifact, else by its baseline.
      */

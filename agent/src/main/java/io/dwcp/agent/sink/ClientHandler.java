@@ -13,7 +13,9 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
 final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
     private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Set<String> SUBSCRIBE_PARAMS = Set.of("types", "client", "resume_after");
+    /** The error code for a request whose id is in flight already on the connection. */
+    static final String DUPLICATE_ID = "duplicate_id";
+    /** Largest resume_after: 2^53 - 1, exact in every JSON reader's numbers, and room left for seqs after it. */
+    static final long MAX_SEQ = (1L << 53) - 1;
 
     private final ClientSession session;
     private final Clients clients;
@@ -81,16 +88,27 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
         metrics.requests.increment();
         String text = frame.toString(StandardCharsets.UTF_8);
         if (text.isBlank()) {
+            // Not answered (a keep-alive newline must not produce a reply), but counted: every line is one
+            // or the other (issue 17 item 8).
+            metrics.invalid(SocketMetrics.EMPTY).increment();
             return;
         }
         RequestHandler p = handler.get();
         RequestCodec.Parsed parsed = RequestCodec.parse(text, p == null ? m -> true : p.methods()::contains);
         if (parsed instanceof RequestCodec.Invalid inv) {
             bad(inv.id(), inv.code(), inv.message());
-        } else if (parsed instanceof RequestCodec.Control c) {
+            return;
+        }
+        String id = parsed instanceof RequestCodec.Control c ? c.id() : ((RequestCodec.Inference) parsed).id();
+        if (id != null && session.inFlightIds.contains(id)) {
+            // Answering both would leave the client unable to tell the answers apart (issue 18).
+            bad(id, DUPLICATE_ID, "a request with id '" + truncate(id) + "' is still in flight on this connection; "
+                    + "the earlier request is answered on its own");
+            return;
+        }
+        if (parsed instanceof RequestCodec.Control c) {
             control(c);
         } else if (parsed instanceof RequestCodec.Inference inf) {
-            String id = inf.id();
             if (p == null) {
                 session.reply(SocketServer.reply(Request.Reply.error(id, "unavailable", "models not loaded yet")));
                 return;
@@ -101,8 +119,14 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
                         "more than " + config.maxInFlightPerClient() + " requests in flight")));
                 return;
             }
+            session.inFlightIds.add(id);
             p.submit(new Request(id, inf.method(), inf.params(), r -> {
+                // Forget the id before the reply leaves: the client may reuse it as soon as it reads it.
+                session.inFlightIds.remove(id);
                 session.inFlight.decrementAndGet();
+                if (r.errorCode() != null && SocketMetrics.INVALID_REASONS.contains(r.errorCode())) {
+                    metrics.invalid(r.errorCode()).increment(); // a parameter error found by the model's decode
+                }
                 session.reply(SocketServer.reply(r));
             }));
         }
@@ -110,6 +134,13 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     private void control(RequestCodec.Control c) {
         String id = c.id();
+        List<String> unknownKeys = RequestCodec.unknownKeys(c.params(),
+                "subscribe".equals(c.method()) ? SUBSCRIBE_PARAMS : Set.of());
+        if (!unknownKeys.isEmpty()) {
+            bad(id, "bad_request", "unknown params keys " + unknownKeys + " for " + c.method() + "; allowed: "
+                    + ("subscribe".equals(c.method()) ? new TreeSet<>(SUBSCRIBE_PARAMS) : "none"));
+            return;
+        }
         switch (c.method()) {
             case "ping" -> session.reply(SocketServer.reply(Request.Reply.ok(id, EventCodec.MAPPER.createObjectNode().put("pong", true))));
             case "subscribe" -> {
@@ -118,8 +149,24 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 if (types == null || types.isNull()) {
                     wanted = null;
                 } else if (types.isArray()) {
+                    RequestHandler p = handler.get();
+                    Set<String> valid = p == null ? null : p.eventTypes();
                     Set<String> t = new HashSet<>();
-                    types.forEach(n -> t.add(n.asText()));
+                    Set<String> unknown = new TreeSet<>();
+                    for (JsonNode n : types) {
+                        if (!n.isTextual()) {
+                            bad(id, "bad_request", "params.types must be an array of event type names (strings)");
+                            return;
+                        }
+                        if (valid != null && !valid.contains(n.asText())) {
+                            unknown.add(truncate(n.asText()));
+                        }
+                        t.add(n.asText());
+                    }
+                    if (!unknown.isEmpty()) {
+                        bad(id, "bad_request", "unknown event types " + unknown + "; valid: " + new TreeSet<>(valid));
+                        return;
+                    }
                     wanted = Set.copyOf(t);
                 } else {
                     bad(id, "bad_request", "params.types must be an array of event types");
@@ -128,6 +175,10 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 JsonNode client = c.params().get("client");
                 if (client != null && !client.isNull()) {
                     subscribeNamed(id, client, c.params().get("resume_after"), wanted);
+                    return;
+                }
+                if (c.params().hasNonNull("resume_after")) {
+                    bad(id, "bad_request", "params.resume_after needs params.client (named readers only)");
                     return;
                 }
                 if (session.named != null) {
@@ -159,8 +210,9 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         Long resumeAfter = null;
         if (resume != null && !resume.isNull()) {
-            if (!resume.canConvertToExactIntegral() || !resume.canConvertToLong() || resume.asLong() < 0) {
-                bad(id, "bad_request", "params.resume_after must be a non-negative integer");
+            if (!resume.canConvertToExactIntegral() || !resume.canConvertToLong() || resume.asLong() < 0
+                    || resume.asLong() > MAX_SEQ) {
+                bad(id, "bad_request", "params.resume_after must be an integer from 0 to " + MAX_SEQ);
                 return;
             }
             resumeAfter = resume.asLong();
@@ -187,7 +239,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
                         + " named clients are connected (dwcp.socket.backlog-clients)")));
                 return;
             }
-            sub = new NamedSubscriber(name, config.backlogEvents(), metrics);
+            sub = new NamedSubscriber(name, config.backlogEvents(), metrics, resumeAfter == null ? 0 : resumeAfter);
         }
         NamedSubscriber.Resume r;
         try {
@@ -208,16 +260,24 @@ final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
         sub.drain(session);
     }
 
+    /** A request refused before any work: counted by its code, and answered. */
     private void bad(String id, String code, String message) {
-        metrics.badRequests.increment();
+        metrics.invalid(code).increment();
         session.reply(SocketServer.reply(Request.Reply.error(id, code, message)));
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            metrics.tooLarge.increment();
-            session.reply(SocketServer.reply(Request.Reply.error(null, "request_too_large",
+            // The id, when the line's first bytes hold it, so the client can tell which request it was.
+            String id = cause instanceof RequestFrameDecoder.TooLongRequest t ? RequestCodec.idFromPrefix(t.prefix()) : null;
+            metrics.requests.increment(); // a line too, so that requests = answered + empty
+            metrics.invalid(SocketMetrics.TOO_LARGE).increment();
+            session.reply(SocketServer.reply(Request.Reply.error(id, "request_too_large",
                     "request longer than " + config.maxRequestBytes() + " bytes (dwcp.socket.max-request-bytes)")));
             return;
         }

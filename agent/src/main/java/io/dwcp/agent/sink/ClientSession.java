@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,11 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that falls behind gets the newest predictions, which are the useful ones. Replies to requests skip this
  * buffer: they are never dropped, and their number is bounded by the per-client in-flight limit.
  *
- * <p>All state except {@link #inFlight} and {@link #types} is touched only on the channel's event loop.
+ * <p>All state except {@link #inFlight}, {@link #inFlightIds} and {@link #types} is touched only on the
+ * channel's event loop.
  */
 final class ClientSession {
     final Channel channel;
     final AtomicInteger inFlight = new AtomicInteger();
+    /** Ids of the inference requests in flight (at most max-in-flight-per-client), to refuse duplicates. */
+    final Set<String> inFlightIds = ConcurrentHashMap.newKeySet();
     volatile Set<String> types; // null = all event types
     /** Set once the client named itself: its events then come from that subscriber, not from here. */
     volatile NamedSubscriber named;

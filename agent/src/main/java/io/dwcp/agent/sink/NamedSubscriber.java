@@ -31,13 +31,16 @@ final class NamedSubscriber {
     private final byte[][] ring; // event seq s lives at ring[s % capacity] while firstSeq <= s < nextSeq
     private final int capacity;
     private final SocketMetrics metrics;
-    private long firstSeq = 1;
-    private long nextSeq = 1;
+    private long firstSeq;
+    private long nextSeq;
     /** Highest seq written (or skipped because evicted) on the current or last connection. */
     private long cursor;
     /** Highest seq ever written, to tell replays apart. */
     private long highestWritten;
-    /** The client's last resume point: everything at or below it is delivered or counted. */
+    /**
+     * The highest {@code resume_after} the client gave (or, after a subscribe without one, the last seq
+     * written): everything at or below it is processed or counted, and is never written again.
+     */
     private long acked;
     private final ArrayDeque<long[]> inDoubt = new ArrayDeque<>();
     private volatile Set<String> types; // null = all
@@ -47,10 +50,26 @@ final class NamedSubscriber {
     private boolean discarded;
 
     NamedSubscriber(String name, int capacity, SocketMetrics metrics) {
+        this(name, capacity, metrics, 0);
+    }
+
+    /**
+     * A name the agent does not know yet. {@code startAfter}: the {@code resume_after} its first subscribe
+     * gave (0: none). The new stream is numbered from {@code startAfter + 1}, so that a reader that kept its
+     * position across an agent restart (or a forgotten name) never sees a seq at or below the one it said it
+     * processed: its "skip what I have seen" rule stays right (issue 18: restarting at 1 re-delivered about
+     * 2,000 seqs the reader took for ones it had read).
+     */
+    NamedSubscriber(String name, int capacity, SocketMetrics metrics, long startAfter) {
         this.name = name;
         this.capacity = capacity;
         this.ring = new byte[capacity][];
         this.metrics = metrics;
+        this.firstSeq = startAfter + 1;
+        this.nextSeq = startAfter + 1;
+        this.cursor = startAfter;
+        this.highestWritten = startAfter;
+        this.acked = startAfter;
     }
 
     boolean wants(String type) {

@@ -1,16 +1,38 @@
 package io.dwcp.agent.sink;
 
+import io.dwcp.agent.protocol.RequestError;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counters of the socket sink. For every unnamed client: {@code queued = written + dropped{slow_client} +
  * dropped{disconnected}} once its connection has closed, so nothing leaves silently. For a named client
  * (see {@link NamedSubscriber}) the exact account is per stream, settled when it resumes: newest seq =
- * events it received + dropped{slow_client} + dropped{backlog_full}.
+ * events it received + dropped{slow_client} + dropped{backlog_full}. For requests: every line read
+ * ({@code requests}) is answered, or is blank and counted {@code invalid{reason="empty"}}; each refused for
+ * what it asked is also counted in {@code invalid} by its error code. Thread-safe (Micrometer meters).
  */
 final class SocketMetrics {
+    /** A blank line: not answered, only counted. */
+    static final String EMPTY = "empty";
+    /** A line over dwcp.socket.max-request-bytes (answered {@code request_too_large}; label kept from v1). */
+    static final String TOO_LARGE = "too_large";
+    /**
+     * Error codes that mean the request itself was wrong, wherever they were found (the socket handler or a
+     * model's parameter decoding): each such reply is counted in {@code dwcp_socket_requests_invalid_total}.
+     */
+    static final Set<String> INVALID_REASONS = Set.of("bad_request", "unknown_method", ClientHandler.DUPLICATE_ID,
+            RequestError.UNKNOWN_LINK, RequestError.UNKNOWN_NODE, RequestError.WINDOW_NOT_FULL);
+    private static final List<String> ALL_INVALID_REASONS = List.of("bad_request", "unknown_method",
+            ClientHandler.DUPLICATE_ID, RequestError.UNKNOWN_LINK, RequestError.UNKNOWN_NODE,
+            RequestError.WINDOW_NOT_FULL, EMPTY, TOO_LARGE);
+
     final AtomicInteger clients = new AtomicInteger();
     final Counter connections;
     final Counter refused;
@@ -21,11 +43,11 @@ final class SocketMetrics {
     final Counter droppedBacklog;
     final Counter replayed;
     final Counter requests;
-    final Counter badRequests;
-    final Counter tooLarge;
+    private final Map<String, Counter> invalid = new HashMap<>();
 
     SocketMetrics(MeterRegistry r) {
-        r.gauge("dwcp.socket.clients", clients);
+        Gauge.builder("dwcp.socket.clients", clients, AtomicInteger::get).description("socket clients connected")
+                .register(r);
         connections = Counter.builder("dwcp.socket.connections").description("clients accepted").register(r);
         refused = Counter.builder("dwcp.socket.connections.refused").description("clients refused (max-clients)")
                 .register(r);
@@ -41,10 +63,20 @@ final class SocketMetrics {
                 .description("events dropped before reaching a client").register(r);
         replayed = Counter.builder("dwcp.socket.events.replayed")
                 .description("events written again to a named client that resumed").register(r);
-        requests = Counter.builder("dwcp.socket.requests").description("requests received").register(r);
-        badRequests = Counter.builder("dwcp.socket.requests.invalid").tag("reason", "bad_request")
-                .description("requests rejected before inference").register(r);
-        tooLarge = Counter.builder("dwcp.socket.requests.invalid").tag("reason", "too_large")
-                .description("requests rejected before inference").register(r);
+        requests = Counter.builder("dwcp.socket.requests").description("request lines received").register(r);
+        for (String reason : ALL_INVALID_REASONS) {
+            invalid.put(reason, Counter.builder("dwcp.socket.requests.invalid").tag("reason", reason)
+                    .description("request lines refused for what they asked, by reason (the error code; "
+                            + "empty: a blank line, not answered)").register(r));
+        }
+    }
+
+    /** The counter of refused requests for an error code (or {@link #EMPTY}, {@link #TOO_LARGE}). */
+    Counter invalid(String reason) {
+        Counter c = invalid.get(reason);
+        if (c == null) {
+            throw new IllegalArgumentException("not a counted reason: " + reason);
+        }
+        return c;
     }
 }

@@ -22,7 +22,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -86,7 +85,7 @@ public final class SocketServer implements EventSink {
                             return;
                         }
                         ClientSession s = new ClientSession(ch, config.clientBufferEvents(), metrics);
-                        ch.pipeline().addLast(new LineBasedFrameDecoder(config.maxRequestBytes(), true, true));
+                        ch.pipeline().addLast(new RequestFrameDecoder(config.maxRequestBytes()));
                         ch.pipeline().addLast(new ClientHandler(s, clients, config, metrics, () -> handler));
                     }
                 });

@@ -9,6 +9,7 @@ import io.dwcp.agent.predict.BaselineForecaster;
 import io.dwcp.agent.predict.Predictor;
 import io.dwcp.agent.protocol.BandwidthPrediction;
 import io.dwcp.agent.protocol.Event;
+import io.dwcp.agent.protocol.Params;
 import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
@@ -35,6 +36,8 @@ import java.util.Set;
 public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForecast> {
     public static final String NAME = "bandwidth";
     public static final String METHOD = "PredictBandwidth";
+    /** The keys a request's {@code params} may have. */
+    static final Set<String> PARAMS = Set.of("node_id", "peer_id", "window");
 
     @Override public String name() { return NAME; }
     @Override public Measurement measurement() { return Measurement.LINK; }
@@ -43,6 +46,7 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
     @Override public String windowLengthKey() { return "dwcp.windows.bandwidth-length"; }
     @Override public String windowStoreName() { return "link"; }
     @Override public Set<String> methods() { return Set.of(METHOD); }
+    @Override public Set<String> eventTypes() { return Set.of(BandwidthPrediction.TYPE); }
 
     @Override
     public float[] features(MetricRecord r) {
@@ -91,6 +95,7 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
 
             @Override
             public RequestInput<float[][]> decode(String method, JsonNode p, Windows windows) {
+                Params.only(p, PARAMS, "params");
                 return new RequestInput<>(RequestParams.window(p, windows, Measurement.LINK, Schemas.BANDWIDTH.size(), true),
                         RequestParams.who(p, Measurement.LINK, windows));
             }

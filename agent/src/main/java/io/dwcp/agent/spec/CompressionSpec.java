@@ -9,6 +9,7 @@ import io.dwcp.agent.predict.CompressionDecision;
 import io.dwcp.agent.predict.Predictor;
 import io.dwcp.agent.protocol.CompressionChoice;
 import io.dwcp.agent.protocol.Event;
+import io.dwcp.agent.protocol.Params;
 import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
@@ -31,12 +32,15 @@ import java.util.Set;
 public final class CompressionSpec implements ModelSpec<float[], CompressionDecision> {
     public static final String NAME = "compression";
     public static final String METHOD = "SelectCompression";
+    /** The keys a request's {@code params} may have. */
+    static final Set<String> PARAMS = Set.of("features");
 
     @Override public String name() { return NAME; }
     @Override public Measurement measurement() { return Measurement.TRANSFER; }
     @Override public FeatureSchema schema() { return Schemas.COMPRESSION; }
     @Override public int windowLength(AgentConfig c) { return 0; }
     @Override public Set<String> methods() { return Set.of(METHOD); }
+    @Override public Set<String> eventTypes() { return Set.of(CompressionChoice.TYPE); }
     @Override public float[] features(MetricRecord r) { return SmokeChecks.floats(r.values()); }
 
     @Override
@@ -67,6 +71,7 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
 
             @Override
             public RequestInput<float[]> decode(String method, JsonNode p, Windows windows) {
+                Params.only(p, PARAMS, "params");
                 return new RequestInput<>(RequestParams.vector(p, Schemas.COMPRESSION.size()), null);
             }
 

@@ -10,6 +10,7 @@ import io.dwcp.agent.predict.Predictor;
 import io.dwcp.agent.predict.TrendDegradationForecaster;
 import io.dwcp.agent.protocol.DegradationForecast;
 import io.dwcp.agent.protocol.Event;
+import io.dwcp.agent.protocol.Params;
 import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
@@ -37,6 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DegradationSpec implements ModelSpec<DegradationInput, DegradationVerdict> {
     public static final String NAME = "degradation";
     public static final String METHOD = "PredictDegradation";
+    /** The keys a request's {@code params} may have. */
+    static final Set<String> SLO_KEYS = Set.of("latency_ms", "throughput_mbps", "error_rate");
+    static final Set<String> PARAMS = Set.of("node_id", "peer_id", "window", "slo");
 
     @Override public String name() { return NAME; }
     @Override public Measurement measurement() { return Measurement.LINK; }
@@ -44,6 +48,7 @@ public final class DegradationSpec implements ModelSpec<DegradationInput, Degrad
     @Override public int windowLength(AgentConfig c) { return c.degradation().windowLength(); }
     @Override public String windowLengthKey() { return "dwcp.degradation.window-length"; }
     @Override public Set<String> methods() { return Set.of(METHOD); }
+    @Override public Set<String> eventTypes() { return Set.of(DegradationForecast.TYPE); }
     @Override public boolean streams(AgentConfig c) { return c.degradation().enabled(); }
     @Override public boolean recordsHistory() { return false; }
     @Override public boolean monitorsDrift() { return false; }
@@ -86,6 +91,7 @@ public final class DegradationSpec implements ModelSpec<DegradationInput, Degrad
 
             @Override
             public RequestInput<DegradationInput> decode(String method, JsonNode p, Windows windows) {
+                Params.only(p, PARAMS, "params");
                 float[][] w = RequestParams.window(p, windows, Measurement.LINK, Schemas.BANDWIDTH.size(), true);
                 return new RequestInput<>(new DegradationInput(w, slo(p, cfg.slo())),
                         RequestParams.who(p, Measurement.LINK, windows));
@@ -150,6 +156,7 @@ public final class DegradationSpec implements ModelSpec<DegradationInput, Degrad
         if (!s.isObject()) {
             throw new IllegalArgumentException("params.slo must be an object");
         }
+        Params.only(s, SLO_KEYS, "params.slo");
         return new DegradationSeries.Slo(sloField(s, "latency_ms", def.latencyMs()),
                 sloField(s, "throughput_mbps", def.throughputMbps()), sloField(s, "error_rate", def.errorRate()));
     }

@@ -11,6 +11,7 @@ import io.dwcp.agent.predict.RobustZScoreDetector;
 import io.dwcp.agent.predict.Severity;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.LatencyResult;
+import io.dwcp.agent.protocol.Params;
 import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
@@ -36,6 +37,8 @@ import java.util.Set;
 public final class LatencySpec implements ModelSpec<float[][], LatencyVerdict> {
     public static final String NAME = "latency";
     public static final String METHOD = "DetectHighLatency";
+    /** The keys a request's {@code params} may have. */
+    static final Set<String> PARAMS = Set.of("node_id", "window");
 
     @Override public String name() { return NAME; }
     @Override public Measurement measurement() { return Measurement.CONSENSUS; }
@@ -44,6 +47,7 @@ public final class LatencySpec implements ModelSpec<float[][], LatencyVerdict> {
     @Override public String windowLengthKey() { return "dwcp.windows.latency-length"; }
     @Override public String windowStoreName() { return "consensus"; }
     @Override public Set<String> methods() { return Set.of(METHOD); }
+    @Override public Set<String> eventTypes() { return Set.of(LatencyResult.TYPE); }
     @Override public float[] features(MetricRecord r) { return SmokeChecks.floats(r.values()); }
 
     @Override
@@ -74,6 +78,7 @@ public final class LatencySpec implements ModelSpec<float[][], LatencyVerdict> {
 
             @Override
             public RequestInput<float[][]> decode(String method, JsonNode p, Windows windows) {
+                Params.only(p, PARAMS, "params");
                 return new RequestInput<>(RequestParams.window(p, windows, Measurement.CONSENSUS, Schemas.LATENCY.size(), true),
                         RequestParams.who(p, Measurement.CONSENSUS, windows));
             }

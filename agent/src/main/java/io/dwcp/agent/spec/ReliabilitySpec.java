@@ -11,6 +11,7 @@ import io.dwcp.agent.predict.Severity;
 import io.dwcp.agent.protocol.Anomaly;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.Params;
+import io.dwcp.agent.protocol.RequestError;
 import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
@@ -36,6 +37,8 @@ import java.util.Set;
 public final class ReliabilitySpec implements ModelSpec<float[][], AnomalyVerdict> {
     public static final String NAME = "reliability";
     public static final String METHOD = "DetectAnomaly";
+    /** The keys a request's {@code params} may have. */
+    static final Set<String> PARAMS = Set.of("node_id", "features", "window");
     /** Rows of per-node reliability history the detectors judge against. */
     public static final int HISTORY = 30;
     /** History rows the robust z-score wants before it judges a node. */
@@ -47,6 +50,7 @@ public final class ReliabilitySpec implements ModelSpec<float[][], AnomalyVerdic
     @Override public int windowLength(AgentConfig c) { return HISTORY; }
     @Override public String windowStoreName() { return "node"; }
     @Override public Set<String> methods() { return Set.of(METHOD); }
+    @Override public Set<String> eventTypes() { return Set.of(Anomaly.TYPE); }
     @Override public float[] features(MetricRecord r) { return SmokeChecks.floats(r.values()); }
 
     @Override
@@ -75,6 +79,7 @@ public final class ReliabilitySpec implements ModelSpec<float[][], AnomalyVerdic
 
             @Override
             public RequestInput<float[][]> decode(String method, JsonNode p, Windows windows) {
+                Params.only(p, PARAMS, "params");
                 return new RequestInput<>(input(p, windows), RequestParams.who(p, Measurement.RELIABILITY, windows));
             }
 
@@ -98,6 +103,7 @@ public final class ReliabilitySpec implements ModelSpec<float[][], AnomalyVerdic
         int f = Schemas.RELIABILITY.size();
         JsonNode w = p.get("window");
         if (w != null) {
+            RequestParams.notBoth(p, "params.node_id / params.features", "node_id", "features");
             return RequestParams.window(p, nodes, Measurement.RELIABILITY, f, false);
         }
         JsonNode features = p.get("features");
@@ -106,7 +112,8 @@ public final class ReliabilitySpec implements ModelSpec<float[][], AnomalyVerdic
             float[][] hist = rw == null ? new float[0][] : rw.snapshot();
             if (features == null) {
                 if (hist.length == 0) {
-                    throw new IllegalArgumentException("no history for node " + p.get("node_id").asText());
+                    throw new RequestError(RequestError.UNKNOWN_NODE, "no history for node "
+                            + p.get("node_id").asText() + " (no samples of it yet, or evicted; pass params.features)");
                 }
                 return hist;
             }

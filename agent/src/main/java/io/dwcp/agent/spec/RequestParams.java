@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.protocol.Params;
+import io.dwcp.agent.protocol.RequestError;
 import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.window.RingWindow;
 
@@ -15,6 +16,7 @@ final class RequestParams {
     static float[][] window(JsonNode p, ModelSpec.Windows store, Measurement m, int features, boolean needFull) {
         JsonNode w = p.get("window");
         if (w != null) {
+            notBoth(p, m.perLink() ? "the link (node_id, peer_id)" : "node_id", "node_id", "peer_id");
             float[][] rows = Params.rows(w, features, "params.window");
             // A wrong-length window would fail the whole model batch it joins, other callers' inputs too.
             if (needFull && rows.length != store.length()) {
@@ -26,13 +28,24 @@ final class RequestParams {
         String key = key(p, m.perLink());
         RingWindow rw = store.get(key);
         if (rw == null) {
-            throw new IllegalArgumentException("no window for " + key + " (send metrics first or pass params.window)");
+            throw new RequestError(m.perLink() ? RequestError.UNKNOWN_LINK : RequestError.UNKNOWN_NODE,
+                    "no window for " + (m.perLink() ? "link " : "node ") + key
+                    + " (no samples of it yet, or evicted; send metrics first or pass params.window)");
         }
         if (needFull && !rw.full()) {
-            throw new IllegalArgumentException("window for " + key + " has " + rw.size() + " of " + rw.capacity()
-                    + " steps");
+            throw new RequestError(RequestError.WINDOW_NOT_FULL, "window for " + key + " has " + rw.size() + " of "
+                    + rw.capacity() + " steps");
         }
         return rw.snapshot();
+    }
+
+    /** Refuses {@code params.window} together with any of {@code keys} ({@code what} names them). */
+    static void notBoth(JsonNode p, String what, String... keys) {
+        for (String k : keys) {
+            if (p.hasNonNull(k)) {
+                throw new IllegalArgumentException("give params.window or " + what + ", not both");
+            }
+        }
     }
 
     /** {@code params.features}: exactly {@code features} finite numbers. */

@@ -14,6 +14,12 @@ import java.nio.charset.StandardCharsets;
 class RequestFuzzTest {
     @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
     void request(byte[] data) {
+        // The id of an overlong line is read from its first bytes: total too, and never an empty id.
+        String prefixId = RequestCodec.idFromPrefix(java.util.Arrays.copyOf(data, Math.min(data.length,
+                RequestCodec.ID_PREFIX_BYTES)));
+        if (prefixId != null && prefixId.isEmpty()) {
+            throw new AssertionError("empty id from a prefix");
+        }
         RequestCodec.Parsed p = RequestCodec.parse(new String(data, StandardCharsets.UTF_8), BuiltinModels.registry().methods());
         if (p == null) {
             throw new AssertionError("null parse");

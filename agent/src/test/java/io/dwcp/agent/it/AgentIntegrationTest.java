@@ -249,6 +249,13 @@ class AgentIntegrationTest {
             "dwcp_predictions_total{model=\"bandwidth\"", "dwcp_windows_tracked{store=\"link\"", "dwcp_ingest_received_bytes_total"}) {
             assertTrue(m.contains(name), "metrics lack " + name);
         }
+        // Every agent series says what it is (issue 18: promtool warned on two with empty HELP).
+        for (String line : m.split("\n")) {
+            if (line.startsWith("# HELP dwcp_")) {
+                String[] parts = line.split(" ", 4);
+                assertTrue(parts.length == 4 && !parts[3].isBlank(), "no HELP text: " + line);
+            }
+        }
     }
 
     static double nz(double d) {

@@ -78,6 +78,7 @@ class ToyModelTest {
         @Override public List<Provider<float[][], Double>> providers() { return List.of(); }
         @Override public Predictor<float[][], Double> baseline() { return new Constant(); }
         @Override public Set<String> methods() { return Set.of("PredictToy"); }
+        @Override public Set<String> eventTypes() { return Set.of("toy_level"); }
 
         @Override
         public Serving<float[][], Double> serving(Context context) {

@@ -110,7 +110,7 @@ class DegradationRequestTest {
                     .path("error").asText());
             assertEquals("bad_request", ask(p, "{\"id\":\"5\",\"method\":\"PredictDegradation\",\"params\":{\"window\":" + w
                     + ",\"slo\":{\"latency_ms\":-1}}}").path("error").asText());
-            assertEquals("bad_request", ask(p, "{\"id\":\"6\",\"method\":\"PredictDegradation\",\"params\":{\"node_id\":\"nx\",\"peer_id\":\"p1\"}}")
+            assertEquals("unknown_link", ask(p, "{\"id\":\"6\",\"method\":\"PredictDegradation\",\"params\":{\"node_id\":\"nx\",\"peer_id\":\"p1\"}}")
                     .path("error").asText());
         } finally {
             p.close();

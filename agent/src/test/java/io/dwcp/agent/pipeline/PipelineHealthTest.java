@@ -42,7 +42,9 @@ class PipelineHealthTest {
             assertTrue(p.isRunning());
             String window = "{\"window\":[" + "[1,1,0,0,1,1],".repeat(9) + "[1,1,0,0,1,1]]}";
             p.submit(new Request("r", "PredictBandwidth", new ObjectMapper().readTree(window), r -> { }));
-            // The batcher thread dies of the error on purpose: Awaitility must not report it as the test's failure.
+            // The batcher thread dying of the error is the point: Awaitility must not report it as the test's
+            // own failure (it catches other threads' uncaught exceptions by default, so this failed whenever
+            // the batcher died after the wait began).
             await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(20)).until(() -> !p.isRunning());
             assertEquals(List.of("bandwidth"), p.deadBatchers());
         }

@@ -96,6 +96,45 @@ class NamedSubscriberTest {
     }
 
     @Test
+    void nothingAtOrBelowAResumePointIsWrittenAgainEvenWhenALaterOneIsLower() {
+        NamedSubscriber n = new NamedSubscriber("go", 100, m);
+        EmbeddedChannel c1 = new EmbeddedChannel();
+        ClientSession s1 = new ClientSession(c1, 100, m);
+        n.attach(s1, null);
+        for (int i = 1; i <= 20; i++) {
+            n.append(event(i));
+        }
+        assertEquals(20, read(c1).size());
+        n.detach(s1);
+        EmbeddedChannel c2 = new EmbeddedChannel();
+        ClientSession s2 = new ClientSession(c2, 100, m);
+        assertEquals(16, n.attach(s2, 15L).nextSeq());
+        n.drain(s2);
+        assertEquals(5, read(c2).size(), "16..20 again");
+        n.detach(s2);
+        EmbeddedChannel c3 = new EmbeddedChannel();
+        ClientSession s3 = new ClientSession(c3, 100, m);
+        // The reader said it processed 15: a later, lower resume point does not bring 11..15 back.
+        assertEquals(16, n.attach(s3, 10L).nextSeq());
+        n.drain(s3);
+        List<String> again = read(c3);
+        assertEquals(5, again.size());
+        assertEquals(true, again.get(0).startsWith("{\"seq\":16,"), again.get(0));
+    }
+
+    @Test
+    void aNewNameGivenAResumePointContinuesAfterIt() {
+        NamedSubscriber n = new NamedSubscriber("go", 10, m, 2000);
+        EmbeddedChannel c1 = new EmbeddedChannel();
+        NamedSubscriber.Resume r = n.attach(new ClientSession(c1, 100, m), null);
+        assertEquals(2001, r.nextSeq());
+        assertEquals(2000, r.lastSeq());
+        n.append(event(1));
+        assertEquals(true, read(c1).get(0).startsWith("{\"seq\":2001,"));
+        assertEquals(0, drops(), 0.0);
+    }
+
+    @Test
     void resumePointBeyondWhatWasWrittenIsRefused() {
         NamedSubscriber n = new NamedSubscriber("go", 10, m);
         EmbeddedChannel c1 = new EmbeddedChannel();
