@@ -35,6 +35,10 @@ public final class StudyCommand implements java.util.concurrent.Callable<Integer
             + "(section 'Generalisation', replaced if present).")
     Path report;
 
+    @Option(names = "--arbiter-sweep", description = "Only print served-forecast figures of a grid of arbiter settings "
+            + "on the validation traces, with the --shipped model.")
+    boolean sweep;
+
     @Option(names = "--epochs", defaultValue = "30")
     int epochs;
 
@@ -47,6 +51,10 @@ public final class StudyCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws Exception {
         TrainConfig cfg = new TrainConfig(seed, epochs, out, null, traces, 0.98, 1.0, threads, false);
+        if (sweep) {
+            BandwidthStudy.arbiterSweep(cfg, shipped);
+            return 0;
+        }
         java.util.Map<String, Object> res = BandwidthStudy.run(cfg, runs, shipped, old, out, Progress.none());
         if (report != null) BandwidthStudy.addToReport(report, res, java.nio.file.Files.readString(out.resolve("study.md")));
         System.out.println(java.nio.file.Files.readString(out.resolve("study.md")));

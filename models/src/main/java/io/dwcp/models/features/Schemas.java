@@ -9,7 +9,11 @@ import java.util.List;
 public final class Schemas {
     private Schemas() {}
 
-    /** Bandwidth forecaster: the NovaCron {@code NetworkSample} fields, window of 10 steps. */
+    /**
+     * Bandwidth forecaster: the NovaCron {@code NetworkSample} fields, window of 10 steps. These are the raw rows
+     * the agent stores ({@link LinkFeatures#rawRow}: day of week Monday = 0); since issue 14 the network itself sees
+     * them through {@link LinkFeatures#modelInput} (scale-free, with the sampling interval, without the clock).
+     */
     public static final FeatureSchema BANDWIDTH = new FeatureSchema("bandwidth",
             List.of("bandwidth_mbps", "latency_ms", "packet_loss", "jitter_ms", "time_of_day", "day_of_week"),
             10);

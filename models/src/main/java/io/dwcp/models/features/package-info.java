@@ -1,2 +1,6 @@
-/** Feature schemas and scalers, the single definition shared by training and the agent. */
+/**
+ * Feature schemas, scalers and feature functions, the single definition shared by training and the agent:
+ * {@link io.dwcp.models.features.LinkFeatures} turns a link sample into the raw row (and a window of raw rows into
+ * the bandwidth forecaster's input), {@link io.dwcp.models.features.DegradationFeatures} the degradation model's.
+ */
 package io.dwcp.models.features;

@@ -158,6 +158,7 @@ public final class BandwidthEval {
     /** Statistics of all steps of {@code fcs} pooled; null when no step has a non-zero actual. */
     public static Row pooled(String name, String family, List<Forecasts> fcs) {
         int n = fcs.stream().mapToInt(Forecasts::n).sum();
+        if (n == 0) return null;
         double[][] c = new double[8][n];
         int k = 0;
         double steps = 0;

@@ -208,6 +208,36 @@ public final class BandwidthStudy {
         return all;
     }
 
+    /**
+     * Served-forecast figures of a grid of {@link io.dwcp.models.serving.arbitration.OnlineArbiter} settings on the
+     * <b>validation</b> traces (all evaluation factors), for choosing the defaults; prints one line per setting.
+     */
+    public static void arbiterSweep(TrainConfig cfg, Path model) throws Exception {
+        BandwidthTrainer.DataSplit ds = BandwidthTrainer.data(cfg);
+        List<LinkSeries> val = BandwidthTrainer.resampled(ds.traces().val(), BandwidthTrainer.EVAL_FACTORS);
+        try (BandwidthForecaster fc = new BandwidthForecaster(ModelArtifact.load(model))) {
+            var prior = BandwidthEval.prior(fc);
+            for (int w : new int[] {10, 20, 30, 60}) {
+                for (int ev : new int[] {5, 10}) {
+                    for (double mg : new double[] {0.0, 0.05, 0.1, 0.2}) {
+                        if (ev > w) continue;
+                        var as = new io.dwcp.models.serving.arbitration.OnlineArbiter.Settings(w, ev, mg, 10_000);
+                        List<BandwidthEval.Forecasts> fcs = new ArrayList<>();
+                        for (LinkSeries s : val) {
+                            BandwidthEval.Forecasts f = BandwidthEval.forecast(fc, s, prior, as,
+                                    io.dwcp.models.serving.arbitration.IntervalCalibrator.DEFAULTS);
+                            if (f.actual().length > 0) fcs.add(f);
+                        }
+                        BandwidthEval.Row r = BandwidthEval.pooled("val", "all", fcs);
+                        System.out.printf("window %3d evidence %2d margin %.2f  served MdAPE %.3f MAPE %.3f | model %.3f %.3f | best baseline %.3f %.3f%n",
+                                w, ev, mg, r.servedMedianApe(), r.servedMape(), r.modelMedianApe(), r.modelMape(),
+                                r.bestBaselineMedianApe(), r.bestBaselineMape());
+                    }
+                }
+            }
+        }
+    }
+
     static final String SECTION = "## Generalisation (leave-one-out study)";
 
     /** Puts the study into an artifact's report: {@code generalisation} in report.json, a section in report.md. */

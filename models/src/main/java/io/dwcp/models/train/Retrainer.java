@@ -12,10 +12,6 @@ import io.dwcp.models.serving.BandwidthForecaster;
 import io.dwcp.models.serving.ModelArtifact;
 import io.dwcp.models.serving.ModelMetadata;
 import io.dwcp.models.serving.ModelVersions;
-import io.dwcp.models.tf.SavedModels;
-import io.dwcp.models.tf.TrainLoop;
-import org.tensorflow.Operand;
-import org.tensorflow.types.TFloat32;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,8 +105,6 @@ public final class Retrainer {
         Map<String, Object> params = new LinkedHashMap<>(fitted.params());
         params.put("architecture", "as the shipped forecaster (BandwidthTrainer), retrained from history");
         metadata(version, o, sc, params, Map.of()).write(dir.resolve(ModelMetadata.FILE));
-        record Counts(int n) {}
-        Counts tr = new Counts(fitted.trainWindows()), va = new Counts(fitted.valWindows());
 
         // Both models on the same held-out windows, through the exported artifacts as the agent calls them.
         double[][] cand, cur;
@@ -131,8 +125,8 @@ public final class Retrainer {
         m.put("holdout_candidate_median_ape", Metrics.medianApe(cand[0], cand[1]));
         m.put("holdout_current_median_ape", Metrics.medianApe(cur[0], cur[1]));
         m.put("holdout_windows", cand[0].length);
-        m.put("train_windows", tr.n());
-        m.put("validation_windows", va.n());
+        m.put("train_windows", fitted.trainWindows());
+        m.put("validation_windows", fitted.valWindows());
         m.put("current_version", current.getFileName().toString());
         metadata(version, o, sc, params, m).write(dir.resolve(ModelMetadata.FILE));
         io.dwcp.models.weights.NetWeightsExport.export(dir); // weights.dwcpnet for TF-free serving (issue 16)
@@ -159,7 +153,7 @@ public final class Retrainer {
                 : "**Not marked candidate**: it does not beat the current model on the held-out slice.");
         r.write(dir);
         progress.finish(BandwidthTrainer.NAME);
-        return new Result(dir, mark, candMape, curMape, lastMape, cand[0].length, tr.n(), links.size(), h.stats(), secs);
+        return new Result(dir, mark, candMape, curMape, lastMape, cand[0].length, fitted.trainWindows(), links.size(), h.stats(), secs);
     }
 
     static ModelMetadata metadata(String version, Options o, Scaler sc, Map<String, Object> params,

@@ -20,6 +20,10 @@ import java.util.Map;
  * relative width: 1 - the relative half-width, so ±10 % gives 0.9 and ±40 % gives 0.6 (at the default 80 %
  * coverage).
  *
+ * <p>Protocol per key: {@link #interval}{@code (key, servedForecast)} when the forecast is made, then
+ * {@link #observe(Object, double) observe}{@code (key, actual)} when the next value arrives (or
+ * {@link #observe(Object, double, double)} with the forecast given explicitly).
+ *
  * <p>Residuals are clamped to ±7 (a zero actual or forecast); non-finite or non-positive forecasts are not
  * observed. Memory: at most {@link Settings#maxKeys} keys (LRU), {@code window} doubles each. Thread-safe
  * (synchronized).
@@ -80,10 +84,10 @@ public final class IntervalCalibrator<K> {
 
     /** The interval for the key's next value around the served forecast {@code point}. */
     public synchronized Interval interval(K key, double point) {
-        State s = keys.get(key);
-        double tail = (1 - settings.coverage()) / 2;
-        double aLo = s == null ? tail : s.aLo, aHi = s == null ? tail : s.aHi;
-        boolean fromPrior = s == null || s.count < settings.minHistory();
+        State s = keys.computeIfAbsent(key, k -> new State(settings.window(), (1 - settings.coverage()) / 2));
+        s.pendingPoint = point;
+        double aLo = s.aLo, aHi = s.aHi;
+        boolean fromPrior = s.count < settings.minHistory();
         double qLo = fromPrior ? prior.quantile(aLo) : s.quantile(aLo);
         double qHi = fromPrior ? prior.quantile(1 - aHi) : s.quantile(1 - aHi);
         if (!(point > 0) || !Double.isFinite(point)) {
@@ -93,6 +97,17 @@ public final class IntervalCalibrator<K> {
         double lo = point * Math.exp(qLo), hi = point * Math.exp(qHi);
         double w = (hi - lo) / point;
         return new Interval(lo, point, hi, w, confidence(w), fromPrior);
+    }
+
+    /**
+     * Records the key's actual value against the point of the key's last {@link #interval} call (the served
+     * forecast for this step); nothing happens when there was none since the last observation.
+     */
+    public synchronized void observe(K key, double actual) {
+        State s = keys.get(key);
+        double p = s == null ? Double.NaN : s.pendingPoint;
+        if (s != null) s.pendingPoint = Double.NaN;
+        if (Double.isFinite(p)) observe(key, p, actual);
     }
 
     /** Records the key's actual value for a step whose served forecast was {@code forecast}. */
@@ -141,6 +156,7 @@ public final class IntervalCalibrator<K> {
         final double[] scratch;
         int head, count;
         double aLo, aHi;
+        double pendingPoint = Double.NaN;
 
         State(int window, double tail) {
             ring = new double[window];

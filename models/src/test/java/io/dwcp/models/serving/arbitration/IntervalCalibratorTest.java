@@ -49,6 +49,19 @@ class IntervalCalibratorTest {
     }
 
     @Test
+    void observeWithoutTheForecastUsesTheLastIntervalsPoint() {
+        IntervalCalibrator<String> a = new IntervalCalibrator<>(PRIOR, new IntervalCalibrator.Settings(0.8, 10, 5, 0.1, 10));
+        IntervalCalibrator<String> b = new IntervalCalibrator<>(PRIOR, new IntervalCalibrator.Settings(0.8, 10, 5, 0.1, 10));
+        a.interval("k", 100);
+        a.observe("k", 200);
+        a.observe("k", 300); // no interval since: ignored
+        b.observe("k", 100, 200);
+        assertEquals(1, a.history("k"));
+        assertEquals(b.interval("k", 100).lower(), a.interval("k", 100).lower(), 0);
+        assertEquals(b.interval("k", 100).upper(), a.interval("k", 100).upper(), 0);
+    }
+
+    @Test
     void confidenceIsOneMinusHalfTheRelativeWidth() {
         assertEquals(0.9, IntervalCalibrator.confidence(0.2), 1e-12);
         assertEquals(0.6, IntervalCalibrator.confidence(0.8), 1e-12);
