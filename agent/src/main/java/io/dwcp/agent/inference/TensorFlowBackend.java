@@ -142,7 +142,7 @@ public final class TensorFlowBackend implements InferenceBackend {
             }
             List<String> why = new ArrayList<>();
             Exception only = null;
-            for (Provider<I, O> provider : spec.providers()) {
+            for (Provider<I, O> provider : ranked(spec.providers())) {
                 boolean tf = provider.engine() == Provider.Engine.TENSORFLOW;
                 Smokable<I, O> p = null;
                 try {
@@ -172,6 +172,19 @@ public final class TensorFlowBackend implements InferenceBackend {
             notes.add(name + ": not loaded (" + e.getMessage() + "), serving " + baseline.name());
             return baseline;
         }
+    }
+
+    /**
+     * The spec's order (native before TensorFlow on CPU); on a GPU backend TensorFlow's providers first, since
+     * that is what the GPU runs (issue 16: tensorflow-gpu first where a GPU is usable).
+     */
+    private <I, O> List<Provider<I, O>> ranked(List<Provider<I, O>> providers) {
+        if (!gpu) {
+            return providers;
+        }
+        List<Provider<I, O>> r = new ArrayList<>(providers);
+        r.sort(java.util.Comparator.comparingInt(p -> p.engine() == Provider.Engine.TENSORFLOW ? 0 : 1));
+        return r;
     }
 
     /** The windows the pipeline builds must be the windows the model was trained on. */

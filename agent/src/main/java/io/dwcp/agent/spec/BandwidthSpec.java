@@ -21,6 +21,7 @@ import io.dwcp.models.features.Schemas;
 import io.dwcp.models.serving.BandwidthForecaster;
 import io.dwcp.models.serving.ModelArtifact;
 import io.dwcp.models.serving.ModelMetadata;
+import io.dwcp.models.serving.NativeBandwidthForecaster;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,9 +63,21 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
         return LinkFeatures.rawRow(v[0], v[1], v[2], v[3], r.timestampMillis());
     }
 
+    /**
+     * Our C kernels (issue 16: ~5× TensorFlow per batch of 64, 85× at batch 1; jni/BENCHMARKS.md) before
+     * TensorFlow; a GPU backend puts TensorFlow first.
+     */
     @Override
     public List<Provider<float[][], BandwidthForecast>> providers() {
         return List.of(new Provider<>() {
+            @Override public String name() { return "native-cpu"; }
+            @Override public Engine engine() { return Engine.NATIVE; }
+
+            @Override
+            public Smokable<float[][], BandwidthForecast> create(ModelArtifact a, Environment env) throws Exception {
+                return new Native(new NativeBandwidthForecaster(a));
+            }
+        }, new Provider<>() {
             @Override public String name() { return "tensorflow"; }
             @Override public Engine engine() { return Engine.TENSORFLOW; }
 
@@ -147,6 +160,44 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
         return Double.isFinite(v) ? v : null;
     }
 
+    /** Forecasts from the model's raw [bandwidth, latency, loss, jitter, confidence] rows. */
+    static List<BandwidthForecast> forecasts(float[][] out) {
+        List<BandwidthForecast> r = new ArrayList<>(out.length);
+        for (float[] o : out) {
+            r.add(new BandwidthForecast(o[0], o[1], o[2], o[3], o[4]));
+        }
+        return r;
+    }
+
+    static void smoke(Smokable<float[][], BandwidthForecast> p, ModelMetadata md) {
+        List<BandwidthForecast> f = p.predictBatch(List.<float[][]>of(SmokeChecks.centreWindow(md.scaler(), md.window()),
+                SmokeChecks.centreWindow(md.scaler(), md.window())));
+        if (f.size() != 2) {
+            throw new IllegalStateException("bandwidth: smoke inference returned " + f.size() + " rows for 2");
+        }
+        for (BandwidthForecast x : f) {
+            SmokeChecks.finite("bandwidth", x.bandwidthMbps(), x.latencyMs(), x.packetLoss(), x.jitterMs(), x.confidence());
+        }
+    }
+
+    /** The trained LSTM on our native kernels (weights file, no TensorFlow). */
+    static final class Native implements Smokable<float[][], BandwidthForecast> {
+        private final NativeBandwidthForecaster m;
+
+        Native(NativeBandwidthForecaster m) {
+            this.m = m;
+        }
+
+        @Override public String name() { return "lstm-forecaster"; }
+        @Override public String engine() { return m.engine(); }
+        @Override public Optional<Scaler> inputScaler() { return Optional.of(m.metadata().scaler()); }
+        @Override public String version() { return m.metadata().version(); }
+        @Override public java.util.Map<String, Object> params() { return m.metadata().params(); }
+        @Override public List<BandwidthForecast> predictBatch(List<float[][]> in) { return forecasts(m.predict(in.toArray(new float[0][][]))); }
+        @Override public void smoke() { BandwidthSpec.smoke(this, m.metadata()); }
+        @Override public void close() { m.close(); }
+    }
+
     /** The trained LSTM (TensorFlow, fused serving graph where it verifies). */
     static final class Tf implements Smokable<float[][], BandwidthForecast> {
         private final BandwidthForecaster m;
@@ -163,25 +214,12 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
 
         @Override
         public List<BandwidthForecast> predictBatch(List<float[][]> in) {
-            float[][] out = m.predict(in.toArray(new float[0][][]));
-            List<BandwidthForecast> r = new ArrayList<>(out.length);
-            for (float[] o : out) {
-                r.add(new BandwidthForecast(o[0], o[1], o[2], o[3], o[4]));
-            }
-            return r;
+            return forecasts(m.predict(in.toArray(new float[0][][])));
         }
 
         @Override
         public void smoke() {
-            ModelMetadata md = m.metadata();
-            List<BandwidthForecast> f = predictBatch(List.<float[][]>of(SmokeChecks.centreWindow(md.scaler(), md.window()),
-                    SmokeChecks.centreWindow(md.scaler(), md.window())));
-            if (f.size() != 2) {
-                throw new IllegalStateException("bandwidth: smoke inference returned " + f.size() + " rows for 2");
-            }
-            for (BandwidthForecast x : f) {
-                SmokeChecks.finite("bandwidth", x.bandwidthMbps(), x.latencyMs(), x.packetLoss(), x.jitterMs(), x.confidence());
-            }
+            BandwidthSpec.smoke(this, m.metadata());
         }
 
         @Override public void close() { m.close(); }

@@ -33,11 +33,8 @@ public final class BandwidthForecaster implements AutoCloseable {
     private final TfModel model;
     private final FusedForecasterGraph fused; // null: the SavedModel graph serves
     private final String engine;
-    private final Scaler scaler;
-    private final double confA, confB;
     private final ModelMetadata metadata;
-    private final int featureVersion;
-    private final double priorConfidence;
+    private final ForecasterCodec codec;
 
     public BandwidthForecaster(ModelArtifact artifact) {
         this(artifact, 0);
@@ -63,11 +60,7 @@ public final class BandwidthForecaster implements AutoCloseable {
         if (!metadata.name().equals(Schemas.BANDWIDTH.model())) {
             throw new IllegalArgumentException("not a bandwidth model: " + metadata.name());
         }
-        this.scaler = metadata.scaler();
-        this.confA = ((Number) metadata.params().getOrDefault("confidence_a", 0.0)).doubleValue();
-        this.confB = ((Number) metadata.params().getOrDefault("confidence_b", 0.0)).doubleValue();
-        this.featureVersion = ((Number) metadata.params().getOrDefault("feature_version", 1)).intValue();
-        this.priorConfidence = featureVersion >= 2 ? io.dwcp.models.serving.arbitration.ResidualPrior.fromParams(metadata.params()).confidence(0.8) : Double.NaN;
+        this.codec = new ForecasterCodec(metadata);
         this.model = new TfModel(artifact.modelPath(), config);
         FusedGraphs.Served<FusedForecasterGraph> served = FusedGraphs.serve(fused, () -> new FusedForecasterGraph(model, deltaScale(metadata), config),
                 g -> g.verifiedAgainst(model));
@@ -102,61 +95,31 @@ public final class BandwidthForecaster implements AutoCloseable {
 
     /** 2 = {@link LinkFeatures} (scale-free, interval-aware); 1 = the original scaled-raw model. */
     public int featureVersion() {
-        return featureVersion;
+        return codec.featureVersion();
     }
 
     /** Legacy call without timestamps: the interval comes from the time-of-day column (1 s if it gives none). */
     public float[][] predict(float[][][] windows) {
-        double[] dt = new double[windows.length];
-        for (int i = 0; i < windows.length; i++) dt[i] = LinkFeatures.stepSecondsFromTimeOfDay(windows[i]);
-        return predictWithStep(windows, dt);
+        return predictWithStep(windows, ForecasterCodec.stepsFromTimeOfDay(windows));
     }
 
     /** Windows with their rows' timestamps (epoch millis, {@code [batch][10]}); the interval is derived from them. */
     public float[][] predict(float[][][] windows, long[][] timestampsMillis) {
-        if (timestampsMillis.length != windows.length) {
-            throw new IllegalArgumentException(timestampsMillis.length + " timestamp rows for " + windows.length + " windows");
-        }
-        double[] dt = new double[windows.length];
-        for (int i = 0; i < windows.length; i++) dt[i] = LinkFeatures.stepSeconds(timestampsMillis[i]);
-        return predictWithStep(windows, dt);
+        return predictWithStep(windows, ForecasterCodec.steps(windows, timestampsMillis));
     }
 
     /** Windows with their sampling interval in seconds (NaN = unknown, taken as 1 s). */
     public float[][] predictWithStep(float[][][] windows, double[] stepSeconds) {
         int b = windows.length;
-        int w = ForecasterNet.WINDOW, f = ForecasterNet.FEATURES;
-        float[] x = new float[b * w * f];
-        for (int i = 0; i < b; i++) {
-            if (windows[i].length != w) {
-                throw new IllegalArgumentException("window " + i + " has " + windows[i].length + " steps, expected " + w);
-            }
-            if (featureVersion >= 2) {
-                LinkFeatures.modelInput(windows[i], stepSeconds[i], x, i * w * f);
-            } else {
-                scaler.transformInto(windows[i], x, i * w * f);
-            }
-        }
+        float[] x = codec.encode(windows, stepSeconds);
         float[] y = fused != null ? fused.run(x, b)
-                : model.run(List.of(new TfModel.Input("x", x, new long[] {b, w, f})), List.of("y")).get(0);
-        float[][] out = new float[b][OUTPUTS];
-        for (int i = 0; i < b; i++) {
-            if (featureVersion >= 2) {
-                double[] raw = LinkFeatures.inverse(windows[i], y, i * ForecasterNet.TARGETS);
-                for (int j = 0; j < ForecasterNet.TARGETS; j++) out[i][j] = (float) raw[j];
-                out[i][4] = (float) priorConfidence;
-            } else {
-                for (int j = 0; j < ForecasterNet.TARGETS; j++) {
-                    out[i][j] = (float) Math.max(0, scaler.inverse(j, y[i * ForecasterNet.TARGETS + j]));
-                }
-                out[i][4] = (float) confidence(windows[i]);
-            }
-        }
-        return out;
+                : model.run(List.of(new TfModel.Input("x", x, new long[] {b, ForecasterNet.WINDOW, ForecasterNet.FEATURES})),
+                        List.of("y")).get(0);
+        return codec.decode(windows, y);
     }
 
     double confidence(float[][] window) {
-        return confidence(cv(window), confA, confB);
+        return codec.confidence(window);
     }
 
     public static double confidence(double cv, double a, double b) {
