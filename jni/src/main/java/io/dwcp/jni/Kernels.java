@@ -58,7 +58,7 @@ public final class Kernels {
      * @throws UnsatisfiedLinkError when the pinned implementation is unavailable
      */
     public static Implementation selected() {
-        String pinned = System.getProperty(PROPERTY);
+        String pinned = KillSwitches.current().pinnedKernel();
         if (pinned == null || pinned.isBlank()) {
             return best();
         }

@@ -22,7 +22,7 @@ public final class NativeCpu {
 
     static {
         Throwable cause = null;
-        if (Boolean.getBoolean(DISABLE_PROPERTY)) {
+        if (KillSwitches.current().nativeDisabled()) {
             cause = new UnsupportedOperationException("C kernels disabled by -D" + DISABLE_PROPERTY + "=true");
         } else {
             try {

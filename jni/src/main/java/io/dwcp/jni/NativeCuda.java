@@ -26,9 +26,9 @@ public final class NativeCuda {
     static {
         Throwable cause = null;
         String device = null;
-        if (Boolean.getBoolean(NativeCpu.DISABLE_PROPERTY)) {
+        if (KillSwitches.current().nativeDisabled()) {
             cause = new UnsupportedOperationException("CUDA kernels disabled by -D" + NativeCpu.DISABLE_PROPERTY + "=true");
-        } else if (Boolean.getBoolean(DISABLE_PROPERTY)) {
+        } else if (KillSwitches.current().cudaDisabled()) {
             cause = new UnsupportedOperationException("CUDA kernels disabled by -D" + DISABLE_PROPERTY + "=true");
         } else {
             try {

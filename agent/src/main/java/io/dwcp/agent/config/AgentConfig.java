@@ -251,6 +251,7 @@ public record AgentConfig(
         m.put("dwcp.recommend", recommend);
         m.put("dwcp.degradation", degradation);
         m.put("dwcp.forecast", forecast);
+        m.put("kill switches (-D)", KillSwitches.current());
         return m;
     }
 

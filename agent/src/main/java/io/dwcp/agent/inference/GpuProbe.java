@@ -57,7 +57,7 @@ public final class GpuProbe {
     }
 
     private static Result probe() {
-        if (Boolean.getBoolean("dwcp.gpu.disable")) {
+        if (io.dwcp.agent.config.KillSwitches.current().gpuDisabled()) {
             return new Result(List.of(), "disabled by -Ddwcp.gpu.disable=true");
         }
         String nodes = Files.exists(Path.of("/dev/nvidiactl")) ? "" : "; no NVIDIA device nodes (/dev/nvidiactl)";

@@ -36,7 +36,12 @@ public final class GpuHealth implements AutoCloseable {
 
     /** Probes NVML and registers the gauges; on a host without a GPU only {@code dwcp_gpu_nvml_available 0}. */
     public static GpuHealth start(MeterRegistry registry) {
-        GpuHealth h = probe();
+        return start(registry, io.dwcp.agent.config.KillSwitches.current().gpuDisabled());
+    }
+
+    /** As {@link #start(MeterRegistry)}, with the GPU kill switch given (tests). */
+    public static GpuHealth start(MeterRegistry registry, boolean gpuDisabled) {
+        GpuHealth h = probe(gpuDisabled);
         Gauge.builder("dwcp.gpu.nvml.available", h, x -> x.available() ? 1 : 0)
                 .description("1 when NVML answered at start (driver present), else 0 (see the start-up log)")
                 .register(registry);
@@ -74,8 +79,8 @@ public final class GpuHealth implements AutoCloseable {
         return devices.size();
     }
 
-    private static GpuHealth probe() {
-        if (Boolean.getBoolean("dwcp.gpu.disable")) {
+    private static GpuHealth probe(boolean gpuDisabled) {
+        if (gpuDisabled) {
             return new GpuHealth("disabled by -Ddwcp.gpu.disable=true", List.of());
         }
         try {

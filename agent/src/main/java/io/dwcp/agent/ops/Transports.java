@@ -20,7 +20,7 @@ public final class Transports {
     private static final boolean EPOLL;
 
     static {
-        boolean disabled = Boolean.getBoolean("dwcp.epoll.disable");
+        boolean disabled = io.dwcp.agent.config.KillSwitches.current().epollDisabled();
         boolean ok = !disabled && Epoll.isAvailable();
         EPOLL = ok;
         if (ok) {

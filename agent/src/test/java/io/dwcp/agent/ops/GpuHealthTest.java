@@ -36,12 +36,10 @@ class GpuHealthTest {
 
     @Test
     void killSwitchSkipsNvml() {
-        System.setProperty("dwcp.gpu.disable", "true");
-        try (GpuHealth h = GpuHealth.start(new SimpleMeterRegistry())) {
+        // The switch is read once per JVM (config.KillSwitches); here it is handed over as if set.
+        try (GpuHealth h = GpuHealth.start(new SimpleMeterRegistry(), true)) {
             assertFalse(h.available());
             assertTrue(h.unavailableCause().contains("dwcp.gpu.disable"), h.unavailableCause());
-        } finally {
-            System.clearProperty("dwcp.gpu.disable");
         }
     }
 }

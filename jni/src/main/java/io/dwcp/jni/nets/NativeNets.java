@@ -26,9 +26,9 @@ public final class NativeNets {
     static {
         Throwable cause = null;
         String isa = null;
-        if (Boolean.getBoolean(NativeCpu.DISABLE_PROPERTY)) {
+        if (io.dwcp.jni.KillSwitches.current().nativeDisabled()) {
             cause = new UnsupportedOperationException("native networks disabled by -D" + NativeCpu.DISABLE_PROPERTY + "=true");
-        } else if (Boolean.getBoolean(DISABLE_PROPERTY)) {
+        } else if (io.dwcp.jni.KillSwitches.current().netsDisabled()) {
             cause = new UnsupportedOperationException("native networks disabled by -D" + DISABLE_PROPERTY + "=true");
         } else {
             try {
