@@ -63,9 +63,17 @@ class CompressionServingTest {
         try (CompressionSelector s = CompressionSelector.loadDefault()) {
             assertTrue(agreement(s, lhs) >= 0.98, "whole range: " + agreement(s, lhs));
             assertTrue(agreement(s, demo) >= 0.98, "demo: " + agreement(s, demo));
+            // The net's own choice is slower than none on ~0.1 % of the demo's contexts (near-ties with NONE; report);
+            // none of those is served.
+            int fallbacks = 0;
             for (CompressionSelector.Choice c : s.select(floats(demo))) {
-                assertEquals(CompressionSelector.Source.MODEL, c.source(), "no demo choice slower than none: " + c);
+                assertTrue(c.expectedGainVsNone() >= 0, c.toString());
+                if (c.source() == CompressionSelector.Source.ORACLE) {
+                    fallbacks++;
+                    assertEquals(c.oracleCodec(), c.codec(), c.toString());
+                }
             }
+            assertTrue(fallbacks <= demo.length / 200, "fallbacks on the demo's distribution: " + fallbacks);
             for (CompressionSelector.Choice c : s.select(floats(lhs))) assertTrue(c.expectedGainVsNone() >= 0, c.toString());
         }
     }
