@@ -31,8 +31,10 @@ class CompressionOracleTest {
             assertTrue(Double.isFinite(P.margin(x)));
         }
         assertTrue(Double.isFinite(P.transferSeconds(Codec.NONE, 0, 0, 0, 0, 0)));
-        // Below the documented floor the wire dominates: the choice at bandwidth 0 is the choice at 0.1 Mbit/s.
-        assertEquals(P.best(new double[] {0.1, 0, 0, 1e6, 6, 0.3}), P.best(new double[] {0, 0, 0, 1e6, 6, 0.3}));
+        // Bandwidth 0 is a stalled link: the choice and the times at 1 kbit/s.
+        double[] zero = {0, 0, 0, 1e6, 6, 0.3}, kbit = {CompressionDomain.COST_MIN_BANDWIDTH_MBPS, 0, 0, 1e6, 6, 0.3};
+        assertEquals(P.best(kbit), P.best(zero));
+        assertArrayEquals(P.transferSeconds(kbit), P.transferSeconds(zero));
     }
 
     /** The oracle's choice depends on bandwidth, entropy and CPU only (the basis of sampling RTT, payload, link freely). */

@@ -46,10 +46,12 @@ class CompressionServingTest {
         try (CompressionSelector s = CompressionSelector.loadDefault()) {
             float[][] edges = {{0, 0, 0, 0, 0, 0}, {0, 20, 2, 1 << 20, 6, 0.5f}, {100, 20, 2, 0, 6, 0.5f},
                 {100, 20, 2, 1 << 20, 0, 0.5f}, {Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN},
-                {1e9f, 1e9f, 7, 1e15f, 20, 3}};
+                {1e9f, 1e9f, 7, 1e15f, 20, 3}, {0, 0, 3, 1L << 40, 8, 1}, {1e7f, 1e6f, 3, 1L << 40, 8, 1},
+                {1e7f, 0, 0, 1, 0, 0}, {Float.MIN_VALUE, 0, 1, 1, 8, 0.99f}, {0.01f, 0, 2, 1 << 20, 6, 0.9f}};
             for (CompressionSelector.Choice c : s.select(edges)) {
                 assertNotNull(c.codec());
-                assertTrue(Double.isFinite(c.expectedGainVsNone()) && c.expectedGainVsNone() >= 0, c.toString());
+                assertTrue(Double.isFinite(c.expectedGainVsNone()) && c.expectedGainVsNone() >= 0
+                        && c.expectedGainVsNone() <= 1, c.toString());
                 assertTrue(Double.isFinite(c.modelRegret()) && Float.isFinite(c.probability()), c.toString());
             }
         }
