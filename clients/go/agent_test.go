@@ -296,7 +296,8 @@ func TestStreamEventsArriveAndDecode(t *testing.T) {
 		t.Errorf("bandwidth_prediction decoded wrong: %+v", bw)
 	}
 	cc := got[TypeCompressionChoice].(*CompressionChoice)
-	if cc.NodeID != "dc1-a" || cc.CodecName != cc.Codec.String() || cc.Confidence <= 0 || cc.PredictionTime.IsZero() {
+	if cc.NodeID != "dc1-a" || cc.CodecName != cc.Codec.String() || cc.Confidence <= 0 || cc.PredictionTime.IsZero() ||
+		(cc.Source != "model" && cc.Source != "oracle") || cc.ExpectedGain < 0 {
 		t.Errorf("compression_choice decoded wrong: %+v", cc)
 	}
 	an := got[TypeAnomaly].(*Anomaly)
@@ -387,7 +388,8 @@ func TestFourCallsAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cc.CodecName != cc.Codec.String() || cc.Level < 0 || cc.ModelVersion == "" {
+	if cc.CodecName != cc.Codec.String() || cc.Level < 0 || cc.ModelVersion == "" ||
+		(cc.Source != "model" && cc.Source != "oracle") {
 		t.Errorf("SelectCompression = %+v", cc)
 	}
 

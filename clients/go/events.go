@@ -96,6 +96,10 @@ type CompressionChoice struct {
 	Confidence     float64   `json:"confidence"`
 	ModelVersion   string    `json:"model_version"`
 	PredictionTime time.Time `json:"prediction_time"`
+	// Source is who chose Codec: "model", or "oracle" when the model's own choice was slower than sending
+	// uncompressed by its codec profile and the profile's fastest codec was served instead. Empty from agents
+	// older than the field (read it as "model").
+	Source string `json:"source,omitempty"`
 }
 
 // EventType implements Event.

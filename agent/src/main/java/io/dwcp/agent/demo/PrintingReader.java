@@ -76,9 +76,10 @@ public final class PrintingReader implements Runnable, AutoCloseable {
                 if (throttled(type + e.path("node_id").asText() + e.path("peer_id").asText(), now)) {
                     return;
                 }
-                out.printf(Locale.ROOT, "compression %s->%s  %s level %d  expected gain %.0f%%  [%s]%n",
+                out.printf(Locale.ROOT, "compression %s->%s  %s level %d  expected gain %.0f%%  chosen by %s  [%s]%n",
                         e.path("node_id").asText(), e.path("peer_id").asText(), e.path("codec_name").asText(),
-                        e.path("level").asInt(), 100 * e.path("expected_gain").asDouble(), e.path("model_version").asText());
+                        e.path("level").asInt(), 100 * e.path("expected_gain").asDouble(), e.path("source").asText("model"),
+                        e.path("model_version").asText());
             }
             case "transfer_recommendation" -> {
                 if (throttled(type + e.path("node_id").asText() + e.path("peer_id").asText(), now)) {

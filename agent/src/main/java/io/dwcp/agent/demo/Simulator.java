@@ -6,6 +6,7 @@ import io.dwcp.models.data.NodeSeries;
 import io.dwcp.models.data.SyntheticConsensus;
 import io.dwcp.models.data.SyntheticLinks;
 import io.dwcp.models.data.SyntheticReliability;
+import io.dwcp.models.data.SyntheticTransfers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
@@ -85,13 +86,14 @@ public final class Simulator implements AutoCloseable {
                     "dwcp_link,node_id=%s,peer_id=%s,link_type=%s bandwidth_mbps=%.3f,latency_ms=%.4f,packet_loss=%.7f,jitter_ms=%.4f %d%n",
                     from, to, s.linkType().name().toLowerCase(Locale.ROOT), r[0], r[1], r[2], r[3], ts * 1_000_000L));
             if (tick % 5 == 0) {
-                double entropy = 1 + 7 * rnd.nextDouble();
+                // The context distribution is defined once in models (SyntheticTransfers), where the compression
+                // model's evaluation draws it too (issue 15).
+                double[] c = SyntheticTransfers.context(s, t, rnd);
                 send(String.format(Locale.ROOT,
                         "{\"type\":\"transfer\",\"node_id\":\"%s\",\"peer_id\":\"%s\",\"bandwidth_mbps\":%.2f,"
                                 + "\"rtt_ms\":%.3f,\"link_type\":\"%s\",\"payload_bytes\":%d,\"entropy_bits_per_byte\":%.2f,"
                                 + "\"cpu_usage\":%.2f}",
-                        from, to, r[0], r[1], s.linkType().name().toLowerCase(Locale.ROOT), 64L << 20, entropy,
-                        0.2 + 0.5 * rnd.nextDouble()));
+                        from, to, c[0], c[1], s.linkType().name().toLowerCase(Locale.ROOT), (long) c[3], c[4], c[5]));
             }
         }
         send(lp.toString());

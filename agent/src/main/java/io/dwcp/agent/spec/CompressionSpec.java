@@ -28,6 +28,8 @@ import java.util.Set;
 /**
  * The compression selector: one {@code dwcp_transfer} record in, a codec and level out, streamed as
  * {@code compression_choice} for every record and answered to {@code SelectCompression}. Keeps no window.
+ * Every decision's agreement with the oracle, regret and fallback are recorded per link type
+ * ({@link CompressionMonitor}).
  */
 public final class CompressionSpec implements ModelSpec<float[], CompressionDecision> {
     public static final String NAME = "compression";
@@ -63,6 +65,8 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
 
     @Override
     public Serving<float[], CompressionDecision> serving(Context ctx) {
+        CompressionMonitor monitor = new CompressionMonitor(ctx.registry());
+        int linkType = Schemas.COMPRESSION.indexOf("link_type");
         return new Serving<>() {
             @Override
             public float[] streamInput(MetricRecord r, float[] features, RingWindow w) {
@@ -78,14 +82,23 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
             @Override
             public Event event(MetricRecord r, float[] input,
                     CompressionDecision d, Predictor<float[], CompressionDecision> m) {
+                monitor.record(input[linkType], d);
+                // Issue 15 item 6: no non-finite number reaches the wire, whichever predictor decided.
                 return new CompressionChoice(RequestParams.nodeId(r), RequestParams.peerId(r), d.codec(),
-                        AnalyticCompressionSelector.codecName(d.codec()), d.level(), d.expectedGain(), d.confidence(),
-                        m.name() + "/" + m.version(), Instant.now().toString());
+                        AnalyticCompressionSelector.codecName(d.codec()), d.level(), finiteOr0(d.expectedGain()),
+                        finiteOr0(d.confidence()), m.name() + "/" + m.version(), Instant.now().toString(), d.source());
             }
         };
     }
 
-    /** The trained policy net (TensorFlow). */
+    static double finiteOr0(double v) {
+        return Double.isFinite(v) ? v : 0;
+    }
+
+    /**
+     * The trained policy net (TensorFlow). Each choice is checked by models' {@link CompressionSelector} against
+     * the oracle under the model's codec profile; a choice slower than none is replaced by the oracle's.
+     */
     static final class Tf implements Smokable<float[], CompressionDecision> {
         private final CompressionSelector m;
 
@@ -102,18 +115,27 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
             CompressionSelector.Choice[] c = m.select(in.toArray(new float[0][]));
             List<CompressionDecision> r = new ArrayList<>(c.length);
             for (CompressionSelector.Choice x : c) {
-                r.add(new CompressionDecision(x.ordinal(), x.level(), x.expectedGainVsNone(), x.probability()));
+                r.add(new CompressionDecision(x.ordinal(), x.level(), x.expectedGainVsNone(), x.probability(),
+                        x.source().wire(), x.modelCodec().ordinal(), x.oracleCodec().ordinal(), x.modelRegret()));
             }
             return r;
         }
 
         @Override
         public void smoke() {
-            List<CompressionDecision> d = predictBatch(List.of(SmokeChecks.centreRow(m.metadata().scaler())));
-            if (d.size() != 1 || d.get(0).codec() < 0 || d.get(0).codec() >= Schemas.Codec.values().length) {
+            // The centre of the training data and the edge cases of issue 15 item 6 (bandwidth, payload, entropy 0).
+            List<float[]> rows = List.of(SmokeChecks.centreRow(m.metadata().scaler()), new float[] {0, 0, 0, 0, 0, 0},
+                    new float[] {0, 500, 3, 1 << 30, 8, 1});
+            List<CompressionDecision> d = predictBatch(rows);
+            if (d.size() != rows.size()) {
                 throw new IllegalStateException("compression: smoke inference gave " + d);
             }
-            SmokeChecks.finite("compression", d.get(0).expectedGain(), d.get(0).confidence());
+            for (CompressionDecision x : d) {
+                if (x.codec() < 0 || x.codec() >= Schemas.Codec.values().length) {
+                    throw new IllegalStateException("compression: smoke inference gave " + d);
+                }
+                SmokeChecks.finite("compression", x.expectedGain(), x.confidence(), x.modelRegret());
+            }
         }
 
         @Override public void close() { m.close(); }

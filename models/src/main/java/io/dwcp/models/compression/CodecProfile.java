@@ -83,31 +83,63 @@ public record CodecProfile(String measuredOn, List<Point> points) {
     /**
      * Transfer time in seconds for {@code payloadBytes} over {@code bandwidthMbps} with codec {@code c}:
      * compress (sender, slowed by its CPU load: speed × (1 - cpu_usage), floored at 5%) + compressed
-     * bytes / bandwidth + decompress (receiver, assumed idle) + one RTT (the same for every codec).
+     * bytes / bandwidth + decompress (receiver, assumed idle) + one RTT (the same for every codec). Inputs
+     * pass {@link CompressionDomain#forCosts} first, so the result is finite and positive for any input
+     * (bandwidth 0, payload 0, NaN included).
      */
     public double transferSeconds(Codec c, double bandwidthMbps, double rttMs, double payloadBytes, double entropy,
                                   double cpuUsage) {
-        double wire = payloadBytes * 8 / (bandwidthMbps * 1e6);
-        if (c == Codec.NONE) return wire + rttMs / 1000;
-        double[] v = at(c, entropy);
-        double avail = Math.max(0.05, 1 - cpuUsage);
-        double comp = payloadBytes / (v[1] * 1e6 * avail);
-        double dec = payloadBytes / (v[2] * 1e6);
-        return comp + wire * v[0] + dec + rttMs / 1000;
+        return transferSeconds(new double[] {bandwidthMbps, rttMs, 0, payloadBytes, entropy, cpuUsage})[c.ordinal()];
     }
 
-    /** The codec with the smallest transfer time (the oracle label); ties to the lower ordinal. */
-    public Codec best(double bandwidthMbps, double rttMs, double payloadBytes, double entropy, double cpuUsage) {
-        Codec best = Codec.NONE;
-        double bt = Double.POSITIVE_INFINITY;
+    /** Transfer seconds of every codec ({@link Codec} order) for one raw context in {@code Schemas.COMPRESSION} order. */
+    public double[] transferSeconds(double[] ctx) {
+        double[] x = CompressionDomain.forCosts(ctx);
+        double payload = x[3], rtt = x[1] / 1000;
+        double wire = payload * 8 / (x[0] * 1e6);
+        double avail = Math.max(0.05, 1 - x[5]);
+        double[] t = new double[Codec.values().length];
         for (Codec c : Codec.values()) {
-            double t = transferSeconds(c, bandwidthMbps, rttMs, payloadBytes, entropy, cpuUsage);
-            if (t < bt) {
-                bt = t;
-                best = c;
+            if (c == Codec.NONE) {
+                t[c.ordinal()] = wire + rtt;
+                continue;
             }
+            double[] v = at(c, x[4]);
+            t[c.ordinal()] = payload / (v[1] * 1e6 * avail) + wire * v[0] + payload / (v[2] * 1e6) + rtt;
         }
-        return best;
+        return t;
+    }
+
+    /**
+     * The oracle: the codec with the smallest transfer time (the training label, the evaluation reference and the
+     * agent's live check); ties to the lower ordinal, so NONE wins a tie.
+     */
+    public Codec best(double[] ctx) {
+        return Codec.values()[argmin(transferSeconds(ctx))];
+    }
+
+    public Codec best(double bandwidthMbps, double rttMs, double payloadBytes, double entropy, double cpuUsage) {
+        return best(new double[] {bandwidthMbps, rttMs, 0, payloadBytes, entropy, cpuUsage});
+    }
+
+    /**
+     * How close the context is to a decision boundary: (second-best − best) / best of the per-byte cost
+     * (RTT left out, it is the same for every codec). 0 = a tie.
+     */
+    public double margin(double[] ctx) {
+        double[] x = ctx.clone();
+        x[1] = 0;
+        double[] t = transferSeconds(x);
+        int b = argmin(t);
+        double second = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < t.length; i++) if (i != b) second = Math.min(second, t[i]);
+        return (second - t[b]) / t[b];
+    }
+
+    public static int argmin(double[] t) {
+        int b = 0;
+        for (int i = 1; i < t.length; i++) if (t[i] < t[b]) b = i;
+        return b;
     }
 
     @Override
