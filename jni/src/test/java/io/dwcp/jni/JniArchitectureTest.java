@@ -16,10 +16,11 @@ class JniArchitectureTest {
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("io.dwcp.(**)").should().beFreeOfCycles();
 
-    /** The JavaCPP bindings load native code when touched: only the probes and scorers of io.dwcp.jni may. */
+    /** The JavaCPP bindings load native code when touched: only the probes, scorers and networks of io.dwcp.jni may. */
     @ArchTest
     static final ArchRule bindingsAreInternal = classes().that().resideInAPackage("io.dwcp.jni.internal..")
-            .should().onlyBeAccessed().byClassesThat().resideInAnyPackage("io.dwcp.jni", "io.dwcp.jni.internal..");
+            .should().onlyBeAccessed().byClassesThat().resideInAnyPackage("io.dwcp.jni", "io.dwcp.jni.nets",
+                    "io.dwcp.jni.internal..");
 
     /** The bindings know nothing of the Java face (the dependency goes one way). */
     @ArchTest
