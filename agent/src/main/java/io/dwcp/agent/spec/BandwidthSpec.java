@@ -75,7 +75,7 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
 
             @Override
             public Smokable<float[][], BandwidthForecast> create(ModelArtifact a, Environment env) throws Exception {
-                return new Native(new NativeBandwidthForecaster(a));
+                return new Forecaster(new NativeBandwidthForecaster(a));
             }
         }, new Provider<>() {
             @Override public String name() { return "tensorflow"; }
@@ -83,7 +83,7 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
 
             @Override
             public Smokable<float[][], BandwidthForecast> create(ModelArtifact a, Environment env) {
-                return env.tensorflow(env.onGpu(), () -> new Tf(new BandwidthForecaster(a, env.fusedLstm())));
+                return env.tensorflow(env.onGpu(), () -> new Forecaster(new BandwidthForecaster(a, env.fusedLstm())));
             }
         });
     }
@@ -180,48 +180,51 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
         }
     }
 
-    /** The trained LSTM on our native kernels (weights file, no TensorFlow). */
-    static final class Native implements Smokable<float[][], BandwidthForecast> {
-        private final NativeBandwidthForecaster m;
+    /**
+     * The trained LSTM behind either engine: our native kernels (weights file, no TensorFlow) or TensorFlow
+     * (fused serving graph where it verifies). Both take raw windows and apply the same transforms.
+     */
+    static final class Forecaster implements Smokable<float[][], BandwidthForecast> {
+        private final ModelMetadata md;
+        private final String engine;
+        private final java.util.function.Function<float[][][], float[][]> predict;
+        private final AutoCloseable model;
 
-        Native(NativeBandwidthForecaster m) {
-            this.m = m;
+        Forecaster(NativeBandwidthForecaster m) {
+            this(m.metadata(), m.engine(), m::predict, m);
+        }
+
+        Forecaster(BandwidthForecaster m) {
+            this(m.metadata(), m.engine(), m::predict, m);
+        }
+
+        private Forecaster(ModelMetadata md, String engine, java.util.function.Function<float[][][], float[][]> predict,
+                           AutoCloseable model) {
+            this.md = md;
+            this.engine = engine;
+            this.predict = predict;
+            this.model = model;
         }
 
         @Override public String name() { return "lstm-forecaster"; }
-        @Override public String engine() { return m.engine(); }
-        @Override public Optional<Scaler> inputScaler() { return Optional.of(m.metadata().scaler()); }
-        @Override public String version() { return m.metadata().version(); }
-        @Override public java.util.Map<String, Object> params() { return m.metadata().params(); }
-        @Override public List<BandwidthForecast> predictBatch(List<float[][]> in) { return forecasts(m.predict(in.toArray(new float[0][][]))); }
-        @Override public void smoke() { BandwidthSpec.smoke(this, m.metadata()); }
-        @Override public void close() { m.close(); }
-    }
-
-    /** The trained LSTM (TensorFlow, fused serving graph where it verifies). */
-    static final class Tf implements Smokable<float[][], BandwidthForecast> {
-        private final BandwidthForecaster m;
-
-        Tf(BandwidthForecaster m) {
-            this.m = m;
-        }
-
-        @Override public String name() { return "lstm-forecaster"; }
-        @Override public String engine() { return m.engine(); }
-        @Override public Optional<Scaler> inputScaler() { return Optional.of(m.metadata().scaler()); }
-        @Override public String version() { return m.metadata().version(); }
-        @Override public java.util.Map<String, Object> params() { return m.metadata().params(); }
+        @Override public String engine() { return engine; }
+        @Override public Optional<Scaler> inputScaler() { return Optional.of(md.scaler()); }
+        @Override public String version() { return md.version(); }
+        @Override public java.util.Map<String, Object> params() { return md.params(); }
+        @Override public void smoke() { BandwidthSpec.smoke(this, md); }
 
         @Override
         public List<BandwidthForecast> predictBatch(List<float[][]> in) {
-            return forecasts(m.predict(in.toArray(new float[0][][])));
+            return forecasts(predict.apply(in.toArray(new float[0][][])));
         }
 
         @Override
-        public void smoke() {
-            BandwidthSpec.smoke(this, m.metadata());
+        public void close() {
+            try {
+                model.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the bandwidth forecaster: " + e.getMessage(), e);
+            }
         }
-
-        @Override public void close() { m.close(); }
     }
 }
