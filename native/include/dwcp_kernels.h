@@ -51,6 +51,14 @@ int dwcp_version(void);
  */
 int dwcp_setenv_default(const char *name, const char *value);
 
+/*
+ * Points file descriptor 2 (stderr) at /dev/null and returns a duplicate of the old one to restore it with
+ * dwcp_stderr_restore (-1 on error, stderr unchanged). For native libraries that print on stderr while they
+ * initialise whatever their log settings say (TensorFlow's absl logging before absl::InitializeLog).
+ */
+int dwcp_stderr_mute(void);
+int dwcp_stderr_restore(int saved);
+
 /* Builds the scoring layout of a forest (see forest.c) and returns an opaque handle in *handle. */
 int dwcp_forest_create(int nFeatures, int nTrees, int nNodes, const int *treeStart, const int *feature,
                        const double *threshold, const int *left, const int *right, const double *leafValue,

@@ -73,15 +73,21 @@ public final class AgentService {
         LOG.info("native kernels: {}", io.dwcp.jni.Kernels.describe());
         // TensorFlow reads its log level from the environment when its library loads (issue 18: ~49 native log
         // lines in 45 s of demo). The operator's own TF_CPP_MIN_LOG_LEVEL wins.
+        boolean quietTf = false;
         if (System.getenv("TF_CPP_MIN_LOG_LEVEL") == null) {
-            boolean quiet = io.dwcp.jni.NativeEnv.setDefault("TF_CPP_MIN_LOG_LEVEL", "2");
-            LOG.info("TensorFlow native logging: {}", quiet ? "warnings and info off (TF_CPP_MIN_LOG_LEVEL=0 shows them)"
+            quietTf = io.dwcp.jni.NativeEnv.setDefault("TF_CPP_MIN_LOG_LEVEL", "2");
+            LOG.info("TensorFlow native logging: {}", quietTf
+                    ? "off while models load, then warnings and errors only (TF_CPP_MIN_LOG_LEVEL=0 shows everything)"
                     : "as TensorFlow defaults (the C library that sets TF_CPP_MIN_LOG_LEVEL is unavailable)");
         }
         BackendSelector.Choice choice = BackendSelector.select(config.inference().device(),
                 Backends.all(config, models, registry));
         checkModelsDir(config.inference().modelsDir());
-        InferenceBackend.Loaded loaded = choice.backend().load(config.inference().modelsDir());
+        // TensorFlow's absl logging prints on stderr on its first session whatever TF_CPP_MIN_LOG_LEVEL says (two
+        // lines); a failure still surfaces as the model's note below.
+        InferenceBackend.Loaded loaded = quietTf
+                ? io.dwcp.jni.NativeEnv.muteStderr(() -> choice.backend().load(config.inference().modelsDir()))
+                : choice.backend().load(config.inference().modelsDir());
         for (String note : loaded.notes()) {
             LOG.info("model {}", note);
         }

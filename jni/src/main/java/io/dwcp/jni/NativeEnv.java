@@ -31,4 +31,29 @@ public final class NativeEnv {
             return false;
         }
     }
+
+    /**
+     * Runs {@code action} with the process's stderr (file descriptor 2, native code's and the JVM's alike) sent
+     * to /dev/null, then restores it; runs it unmuted when the C library is unavailable. For native libraries
+     * that print while they initialise whatever their log level says.
+     */
+    public static <T> T muteStderr(java.util.function.Supplier<T> action) {
+        int saved = -1;
+        if (NativeCpu.isAvailable()) {
+            System.err.flush();
+            try {
+                saved = DwcpCpu.dwcp_stderr_mute();
+            } catch (LinkageError e) {
+                saved = -1;
+            }
+        }
+        try {
+            return action.get();
+        } finally {
+            if (saved >= 0) {
+                System.err.flush();
+                DwcpCpu.dwcp_stderr_restore(saved);
+            }
+        }
+    }
 }

@@ -20,4 +20,13 @@ class NativeEnvTest {
         assertTrue(NativeEnv.setDefault("PATH", "/nowhere"));
         assertEquals(path, System.getenv("PATH"));
     }
+
+    @Test
+    void muteStderrRunsTheActionAndRestores() {
+        assertEquals("done", NativeEnv.muteStderr(() -> {
+            System.err.println("this line goes to /dev/null where the C library loads");
+            return "done";
+        }));
+        System.err.println("stderr is back");
+    }
 }

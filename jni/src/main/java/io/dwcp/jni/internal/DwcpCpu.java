@@ -29,6 +29,10 @@ public final class DwcpCpu {
 
     public static native int dwcp_setenv_default(String name, String value);
 
+    public static native int dwcp_stderr_mute();
+
+    public static native int dwcp_stderr_restore(int saved);
+
     public static native int dwcp_forest_create(int nFeatures, int nTrees, int nNodes, @Const int[] treeStart,
             @Const int[] feature, @Const double[] threshold, @Const int[] left, @Const int[] right,
             @Const double[] leafValue, @Cast("long long*") long[] handle, int[] err);
