@@ -48,12 +48,20 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
     @Override
     public List<Provider<float[], CompressionDecision>> providers() {
         return List.of(new Provider<>() {
+            @Override public String name() { return "native-cpu"; }
+            @Override public Engine engine() { return Engine.NATIVE; }
+
+            @Override
+            public Smokable<float[], CompressionDecision> create(ModelArtifact a, Environment env) throws Exception {
+                return new Policy(CompressionSelector.onNativeKernels(a));
+            }
+        }, new Provider<>() {
             @Override public String name() { return "tensorflow"; }
             @Override public Engine engine() { return Engine.TENSORFLOW; }
 
             @Override
             public Smokable<float[], CompressionDecision> create(ModelArtifact a, Environment env) {
-                return env.tensorflow(env.onGpu(), () -> new Tf(new CompressionSelector(a)));
+                return env.tensorflow(env.onGpu(), () -> new Policy(new CompressionSelector(a)));
             }
         });
     }
@@ -96,17 +104,19 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
     }
 
     /**
-     * The trained policy net (TensorFlow). Each choice is checked by models' {@link CompressionSelector} against
+     * The trained policy net (TensorFlow, or our native kernels on the same weights). Each choice is checked by
+     * models' {@link CompressionSelector} against
      * the oracle under the model's codec profile; a choice slower than none is replaced by the oracle's.
      */
-    static final class Tf implements Smokable<float[], CompressionDecision> {
+    static final class Policy implements Smokable<float[], CompressionDecision> {
         private final CompressionSelector m;
 
-        Tf(CompressionSelector m) {
+        Policy(CompressionSelector m) {
             this.m = m;
         }
 
         @Override public String name() { return "policy-net"; }
+        @Override public String engine() { return m.engine(); }
         @Override public Optional<Scaler> inputScaler() { return Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
 

@@ -74,7 +74,8 @@ public final class CompressionSelector implements AutoCloseable {
                 fallback ? Source.ORACLE : Source.MODEL, modelCodec, oracle, (tm - to) / to);
     }
 
-    private final TfModel model;
+    private final TfModel model; // null on the native kernels
+    private final io.dwcp.jni.nets.Net net; // null on TensorFlow
     private final Scaler scaler;
     private final CodecProfile profile;
     private final ModelMetadata metadata;
@@ -85,13 +86,36 @@ public final class CompressionSelector implements AutoCloseable {
 
     /** As {@link #CompressionSelector(ModelArtifact)} with {@code intraOpThreads} TF threads (0 = TF default). */
     public CompressionSelector(ModelArtifact artifact, int intraOpThreads) {
+        this(artifact, new TfModel(artifact.modelPath(), intraOpThreads), null);
+    }
+
+    private CompressionSelector(ModelArtifact artifact, TfModel model, io.dwcp.jni.nets.Net net) {
         this.metadata = artifact.metadata();
         if (!metadata.name().equals(Schemas.COMPRESSION.model())) {
+            close(model, net);
             throw new IllegalArgumentException("not a compression model: " + metadata.name());
         }
         this.scaler = metadata.scaler();
         this.profile = ModelMetadata.json().convertValue(metadata.params().get("codec_profile"), CodecProfile.class);
-        this.model = new TfModel(artifact.modelPath(), intraOpThreads);
+        this.model = model;
+        this.net = net;
+    }
+
+    /**
+     * The same selector with its network on our native kernels (issue 16): the artifact's weights file
+     * ({@code weights.dwcpnet}), checked against its golden outputs at load; no TensorFlow session.
+     */
+    public static CompressionSelector onNativeKernels(ModelArtifact artifact) throws IOException {
+        java.nio.file.Path file = artifact.dir().resolve(io.dwcp.jni.nets.NetWeights.FILE_NAME);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException("no " + io.dwcp.jni.nets.NetWeights.FILE_NAME + " in " + artifact.dir());
+        }
+        return new CompressionSelector(artifact, null, io.dwcp.jni.nets.Nets.load(file));
+    }
+
+    /** What runs the network: {@code tensorflow} or {@code native-c} / {@code native-java}. */
+    public String engine() {
+        return net == null ? "tensorflow" : "native-" + net.implementation().id();
     }
 
     public static CompressionSelector loadDefault() throws IOException {
@@ -149,6 +173,12 @@ public final class CompressionSelector implements AutoCloseable {
             double[] c = CompressionDomain.forModel(CompressionDomain.toDouble(ctx[i]));
             for (int j = 0; j < f; j++) x[i * f + j] = (float) scaler.transform(j, c[j]);
         }
+        if (net != null) {
+            float[] logits = new float[ctx.length * PolicyNet.CLASSES];
+            float[] probs = new float[ctx.length * PolicyNet.CLASSES];
+            net.forward(x, ctx.length, logits, probs);
+            return probs;
+        }
         return model.run(List.of(new TfModel.Input("x", x, new long[] {ctx.length, f})), List.of("probs")).get(0);
     }
 
@@ -158,6 +188,15 @@ public final class CompressionSelector implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        close(model, net);
+    }
+
+    private static void close(TfModel model, io.dwcp.jni.nets.Net net) {
+        if (model != null) {
+            model.close();
+        }
+        if (net != null) {
+            net.close();
+        }
     }
 }
