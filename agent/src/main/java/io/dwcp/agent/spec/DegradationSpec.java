@@ -56,7 +56,16 @@ public final class DegradationSpec implements ModelSpec<DegradationInput, Degrad
 
     @Override
     public List<Provider<DegradationInput, DegradationVerdict>> providers() {
+        // Our C network on the artifact's weights file before TensorFlow (a GPU backend puts TensorFlow first).
         return List.of(new Provider<>() {
+            @Override public String name() { return "native-cpu"; }
+            @Override public Engine engine() { return Engine.NATIVE; }
+
+            @Override
+            public Smokable<DegradationInput, DegradationVerdict> create(ModelArtifact a, Environment env) throws Exception {
+                return new Tf(DegradationForecaster.onNativeKernels(a));
+            }
+        }, new Provider<>() {
             @Override public String name() { return "tensorflow"; }
             @Override public Engine engine() { return Engine.TENSORFLOW; }
 

@@ -52,7 +52,16 @@ public final class LatencySpec implements ModelSpec<float[][], LatencyVerdict> {
 
     @Override
     public List<Provider<float[][], LatencyVerdict>> providers() {
+        // Our C network on the artifact's weights file before TensorFlow (a GPU backend puts TensorFlow first).
         return List.of(new Provider<>() {
+            @Override public String name() { return "native-cpu"; }
+            @Override public Engine engine() { return Engine.NATIVE; }
+
+            @Override
+            public Smokable<float[][], LatencyVerdict> create(ModelArtifact a, Environment env) throws Exception {
+                return new Tf(LatencyDetector.onNativeKernels(a));
+            }
+        }, new Provider<>() {
             @Override public String name() { return "tensorflow"; }
             @Override public Engine engine() { return Engine.TENSORFLOW; }
 
@@ -111,6 +120,7 @@ public final class LatencySpec implements ModelSpec<float[][], LatencyVerdict> {
         }
 
         @Override public String name() { return "lstm-autoencoder"; }
+        @Override public String engine() { return m.engine(); }
         @Override public java.util.Optional<Scaler> inputScaler() { return java.util.Optional.of(m.metadata().scaler()); }
         @Override public String version() { return m.metadata().version(); }
 

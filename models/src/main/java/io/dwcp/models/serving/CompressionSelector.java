@@ -106,11 +106,7 @@ public final class CompressionSelector implements AutoCloseable {
      * ({@code weights.dwcpnet}), checked against its golden outputs at load; no TensorFlow session.
      */
     public static CompressionSelector onNativeKernels(ModelArtifact artifact) throws IOException {
-        java.nio.file.Path file = artifact.dir().resolve(io.dwcp.jni.nets.NetWeights.FILE_NAME);
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new IOException("no " + io.dwcp.jni.nets.NetWeights.FILE_NAME + " in " + artifact.dir());
-        }
-        return new CompressionSelector(artifact, null, io.dwcp.jni.nets.Nets.load(file));
+        return new CompressionSelector(artifact, null, NativeNetFiles.load(artifact));
     }
 
     /** What runs the network: {@code tensorflow} or {@code native-c} / {@code native-java}. */

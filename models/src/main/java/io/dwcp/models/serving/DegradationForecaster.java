@@ -19,8 +19,9 @@ import java.util.List;
  * <p>Thread-safe; batch-first. Holds a TensorFlow session: close it.
  */
 public final class DegradationForecaster implements AutoCloseable {
-    private final TfModel model;
-    private final FusedDegradationGraph fused; // null: the SavedModel graph serves
+    private final TfModel model; // null on the native kernels
+    private final FusedDegradationGraph fused; // null: the SavedModel graph (or the native kernels) serves
+    private final io.dwcp.jni.nets.Net net; // null on TensorFlow
     private final String engine;
     private final ModelMetadata metadata;
     private final double threshold;
@@ -50,7 +51,30 @@ public final class DegradationForecaster implements AutoCloseable {
         this(artifact, TfModel.constructionConfig(), fused);
     }
 
+    /**
+     * The same forecaster with its network on our native kernels (issue 16): the artifact's weights file, checked
+     * against its golden outputs at load; no TensorFlow session.
+     */
+    public static DegradationForecaster onNativeKernels(ModelArtifact artifact) throws IOException {
+        return new DegradationForecaster(artifact, NativeNetFiles.load(artifact));
+    }
+
+    private DegradationForecaster(ModelArtifact artifact, io.dwcp.jni.nets.Net net) {
+        this.metadata = artifact.metadata();
+        if (!metadata.name().equals(Schemas.DEGRADATION.model())) {
+            net.close();
+            throw new IllegalArgumentException("not a degradation model: " + metadata.name());
+        }
+        this.threshold = metadata.threshold("degradation");
+        this.horizon = ((Number) metadata.params().get("horizon")).intValue();
+        this.model = null;
+        this.fused = null;
+        this.net = net;
+        this.engine = "native-" + net.implementation().id();
+    }
+
     private DegradationForecaster(ModelArtifact artifact, org.tensorflow.proto.ConfigProto config, boolean fused) {
+        this.net = null;
         this.metadata = artifact.metadata();
         if (!metadata.name().equals(Schemas.DEGRADATION.model())) {
             throw new IllegalArgumentException("not a degradation model: " + metadata.name());
@@ -109,7 +133,12 @@ public final class DegradationForecaster implements AutoCloseable {
                     slos[i].errorRate(), x, i * w * f);
         }
         float[] y, p, a;
-        if (fused != null) {
+        if (net != null) {
+            y = new float[b * horizon * k];
+            p = new float[b];
+            a = new float[b * w];
+            net.forward(x, b, y, p, a);
+        } else if (fused != null) {
             FusedDegradationGraph.Outputs out = fused.run(x, b);
             y = out.y();
             p = out.prob();
@@ -151,6 +180,11 @@ public final class DegradationForecaster implements AutoCloseable {
         if (fused != null) {
             fused.close();
         }
-        model.close();
+        if (model != null) {
+            model.close();
+        }
+        if (net != null) {
+            net.close();
+        }
     }
 }

@@ -30,7 +30,8 @@ public final class LatencyDetector implements AutoCloseable {
         }
     }
 
-    private final TfModel model;
+    private final TfModel model; // null on the native kernels
+    private final io.dwcp.jni.nets.Net net; // null on TensorFlow
     private final Scaler scaler;
     private final double threshold;
     private final int window, features;
@@ -47,6 +48,11 @@ public final class LatencyDetector implements AutoCloseable {
     }
 
     LatencyDetector(ModelMetadata md, TfModel model) {
+        this(md, model, null);
+    }
+
+    private LatencyDetector(ModelMetadata md, TfModel model, io.dwcp.jni.nets.Net net) {
+        this.net = net;
         this.metadata = md;
         this.scaler = md.scaler();
         this.threshold = md.threshold("anomaly");
@@ -54,6 +60,19 @@ public final class LatencyDetector implements AutoCloseable {
         this.features = md.features().size();
         this.errorScale = errorScale(md, features);
         this.model = model;
+    }
+
+    /**
+     * The same detector with its network on our native kernels (issue 16): the artifact's weights file, checked
+     * against its golden outputs at load; no TensorFlow session.
+     */
+    public static LatencyDetector onNativeKernels(ModelArtifact artifact) throws IOException {
+        return new LatencyDetector(artifact.metadata(), null, NativeNetFiles.load(artifact));
+    }
+
+    /** What runs the network: {@code tensorflow} or {@code native-c} / {@code native-java}. */
+    public String engine() {
+        return net == null ? "tensorflow" : "native-" + net.implementation().id();
     }
 
     public static LatencyDetector loadDefault() throws IOException {
@@ -96,9 +115,17 @@ public final class LatencyDetector implements AutoCloseable {
             }
             scaler.transformInto(windows[i], x, i * window * features);
         }
-        List<float[]> out = model.run(List.of(new TfModel.Input("x", x, new long[] {b, window, features})),
-                List.of("recon", "attention"));
-        float[] rec = out.get(0), att = out.get(1);
+        float[] rec, att;
+        if (net != null) {
+            rec = new float[b * window * features];
+            att = new float[b * window];
+            net.forward(x, b, rec, att);
+        } else {
+            List<float[]> out = model.run(List.of(new TfModel.Input("x", x, new long[] {b, window, features})),
+                    List.of("recon", "attention"));
+            rec = out.get(0);
+            att = out.get(1);
+        }
         Detection[] res = new Detection[b];
         for (int i = 0; i < b; i++) {
             double[] contrib = new double[features];
@@ -133,6 +160,11 @@ public final class LatencyDetector implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        if (model != null) {
+            model.close();
+        }
+        if (net != null) {
+            net.close();
+        }
     }
 }

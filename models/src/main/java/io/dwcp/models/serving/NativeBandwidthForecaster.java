@@ -2,13 +2,9 @@ package io.dwcp.models.serving;
 
 import io.dwcp.jni.Implementation;
 import io.dwcp.jni.nets.Net;
-import io.dwcp.jni.nets.NetWeights;
-import io.dwcp.jni.nets.Nets;
 import io.dwcp.models.features.Schemas;
 import io.dwcp.models.nets.ForecasterNet;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The bandwidth forecaster without TensorFlow (issue 16): the network from the artifact's weights file
@@ -35,14 +31,8 @@ public final class NativeBandwidthForecaster implements AutoCloseable {
         if (!metadata.name().equals(Schemas.BANDWIDTH.model())) {
             throw new IllegalArgumentException("not a bandwidth model: " + metadata.name());
         }
-        Path file = artifact.dir().resolve(NetWeights.FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("no " + NetWeights.FILE_NAME + " in " + artifact.dir()
-                    + " (write one with: dwcp-models export-weights --model-dir DIR)");
-        }
         this.codec = new ForecasterCodec(metadata);
-        NetWeights w = NetWeights.read(file);
-        this.net = impl == null ? Nets.load(w) : Nets.load(w, impl);
+        this.net = NativeNetFiles.load(artifact, impl);
     }
 
     public ModelMetadata metadata() {
