@@ -11,6 +11,7 @@ public final class Backends {
 
     public static List<InferenceBackend> all(AgentConfig config, ModelRegistry models, MeterRegistry registry) {
         return List.of(new TensorFlowBackend(true, config, models, registry),
+                TensorFlowBackend.nativeCpu(config, models, registry),
                 new TensorFlowBackend(false, config, models, registry), new BaselineBackend(models));
     }
 }

@@ -60,7 +60,12 @@ public final class GpuProbe {
         if (io.dwcp.agent.config.KillSwitches.current().gpuDisabled()) {
             return new Result(List.of(), "disabled by -Ddwcp.gpu.disable=true");
         }
-        String nodes = Files.exists(Path.of("/dev/nvidiactl")) ? "" : "; no NVIDIA device nodes (/dev/nvidiactl)";
+        // Without the driver's device nodes no CUDA device can open: say so without loading TensorFlow (~650 MB
+        // mapped, seconds of start-up) just to hear it list none.
+        if (!Files.exists(Path.of("/dev/nvidiactl"))) {
+            return new Result(List.of(), "no NVIDIA device nodes (/dev/nvidiactl)");
+        }
+        String nodes = "";
         try {
             List<String> gpus = new ArrayList<>();
             TF_Status st = TF_NewStatus();

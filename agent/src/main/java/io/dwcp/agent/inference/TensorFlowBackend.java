@@ -39,6 +39,7 @@ import org.tensorflow.proto.ConfigProto;
  */
 public final class TensorFlowBackend implements InferenceBackend {
     private final boolean gpu;
+    private final boolean nativeFirst;
     private final AgentConfig agentConfig;
     private final AgentConfig.Inference config;
     private final ModelRegistry models;
@@ -47,7 +48,21 @@ public final class TensorFlowBackend implements InferenceBackend {
     private volatile Boolean available;
 
     public TensorFlowBackend(boolean gpu, AgentConfig config, ModelRegistry models, MeterRegistry registry) {
+        this(gpu, false, config, models, registry);
+    }
+
+    /**
+     * The CPU backend that needs no TensorFlow when every model has a native provider that loads (issue 16):
+     * available when our C networks are; TensorFlow is loaded only if some model falls back to it.
+     */
+    public static TensorFlowBackend nativeCpu(AgentConfig config, ModelRegistry models, MeterRegistry registry) {
+        return new TensorFlowBackend(false, true, config, models, registry);
+    }
+
+    private TensorFlowBackend(boolean gpu, boolean nativeFirst, AgentConfig config, ModelRegistry models,
+                              MeterRegistry registry) {
         this.gpu = gpu;
+        this.nativeFirst = nativeFirst;
         this.agentConfig = config;
         this.config = config.inference();
         this.models = models;
@@ -56,12 +71,12 @@ public final class TensorFlowBackend implements InferenceBackend {
 
     @Override
     public String name() {
-        return gpu ? "tensorflow-gpu" : "tensorflow-cpu";
+        return nativeFirst ? "native-cpu" : gpu ? "tensorflow-gpu" : "tensorflow-cpu";
     }
 
     @Override
     public int rank() {
-        return gpu ? 300 : 200;
+        return nativeFirst ? 250 : gpu ? 300 : 200;
     }
 
     @Override
@@ -73,7 +88,10 @@ public final class TensorFlowBackend implements InferenceBackend {
     public boolean isAvailable() {
         Boolean a = available;
         if (a == null) {
-            if (gpu) {
+            if (nativeFirst) {
+                a = io.dwcp.jni.nets.NativeNets.isAvailable();
+                cause = a ? null : "C networks unavailable: " + io.dwcp.jni.nets.NativeNets.unavailabilityCause();
+            } else if (gpu) {
                 GpuProbe.Result r = GpuProbe.result();
                 cause = r.reason();
                 a = r.available();
