@@ -1,6 +1,8 @@
 package io.dwcp.agent.sink;
 
+import io.dwcp.agent.protocol.EventCodec;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,5 +48,7 @@ final class SocketMetrics {
                 .description("requests rejected before inference").register(r);
         tooLarge = Counter.builder("dwcp.socket.requests.invalid").tag("reason", "too_large")
                 .description("requests rejected before inference").register(r);
+        FunctionCounter.builder("dwcp.events.nonfinite.fields", EventCodec.class, c -> EventCodec.nonFiniteFields())
+                .description("non-finite numbers written as null on the socket (agent/PROTOCOL.md)").register(r);
     }
 }

@@ -75,12 +75,29 @@ public final class CompressionSelector implements AutoCloseable {
             int best = 0;
             for (int j = 1; j < k; j++) if (p[i * k + j] > p[i * k + best]) best = j;
             Codec c = Codec.values()[best];
-            float[] r = ctx[i];
-            double none = profile.transferSeconds(Codec.NONE, r[0], r[1], r[3], r[4], r[5]);
-            double chosen = profile.transferSeconds(c, r[0], r[1], r[3], r[4], r[5]);
-            out[i] = new Choice(c, Codecs.level(c), p[i * k + best], (none - chosen) / none);
+            out[i] = new Choice(c, Codecs.level(c), p[i * k + best], expectedGain(profile, c, ctx[i]));
         }
         return out;
+    }
+
+    /** Bandwidth below this (Mbit/s) is taken as this in the expected gain: 1 kbit/s, a stalled link. */
+    static final double MIN_GAIN_BANDWIDTH_MBPS = 1e-3;
+
+    /**
+     * The fraction of the uncompressed transfer time that codec {@code c} saves for context {@code row}
+     * ({@link Schemas#COMPRESSION} order), always finite. Issue 17 item 2: a valid record with
+     * {@code bandwidth_mbps=0} made both times infinite and the gain {@code inf/inf = NaN}, streamed as
+     * {@code "NaN"}; payload 0 with RTT 0 made it {@code 0/0}. Bandwidth is floored at 1 kbit/s and the payload at
+     * one byte (the limits the gain tends to), and anything still not finite reads as 0 (no gain claimed).
+     */
+    public static double expectedGain(CodecProfile profile, Codec c, float[] row) {
+        double bw = Math.max(MIN_GAIN_BANDWIDTH_MBPS, row[0]);
+        double rtt = Math.max(0, row[1]);
+        double payload = Math.max(1, row[3]);
+        double none = profile.transferSeconds(Codec.NONE, bw, rtt, payload, row[4], row[5]);
+        double chosen = profile.transferSeconds(c, bw, rtt, payload, row[4], row[5]);
+        double gain = (none - chosen) / none;
+        return Double.isFinite(gain) ? gain : 0;
     }
 
     /** Softmax probabilities, flat [batch * 5]. */
