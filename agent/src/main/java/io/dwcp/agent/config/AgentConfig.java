@@ -36,10 +36,13 @@ public record AgentConfig(
     /** Window sizes and bounds on how many links/nodes are tracked. */
     public record Windows(int bandwidthLength, int latencyLength, int maxLinks, int maxNodes, Duration idleEviction) {}
 
-    /** Unix-socket sink. */
+    /**
+     * Unix-socket sink. {@code checkInterval}: how often the socket file is checked (and recreated when it was
+     * removed); {@code refusedLogInterval}: at most one log line per interval about refused connections.
+     */
     public record Socket(Path path, int clientBufferEvents, int maxRequestBytes, int maxInFlightPerClient,
                          int writeLowWatermark, int writeHighWatermark, int maxClients, int backlogEvents,
-                         int backlogClients) {}
+                         int backlogClients, Duration checkInterval, Duration refusedLogInterval) {}
 
     /** Hand-off from the I/O loop to the prediction worker. */
     public record Pipeline(int queueCapacity, int maxDrain) {}
@@ -128,7 +131,11 @@ public record AgentConfig(
                 low, high,
                 r.intIn("dwcp.socket.max-clients", 64, 1, 4096),
                 r.intIn("dwcp.socket.backlog-events", 4096, 0, 1_000_000),
-                r.intIn("dwcp.socket.backlog-clients", 8, 1, 4096));
+                r.intIn("dwcp.socket.backlog-clients", 8, 1, 4096),
+                r.durationIn("dwcp.socket.check-interval", Duration.ofSeconds(1), Duration.ofMillis(100),
+                        Duration.ofSeconds(5)),
+                r.durationIn("dwcp.socket.refused-log-interval", Duration.ofSeconds(10), Duration.ofMillis(100),
+                        Duration.ofHours(1)));
         Pipeline pipeline = new Pipeline(
                 r.intIn("dwcp.pipeline.queue-capacity", 65_536, 16, 16 * 1024 * 1024),
                 r.intIn("dwcp.pipeline.max-drain", 1024, 1, 65_536));

@@ -25,6 +25,7 @@ final class SocketMetrics {
     final Counter requests;
     final Counter badRequests;
     final Counter tooLarge;
+    final Counter recreated;
 
     SocketMetrics(MeterRegistry r) {
         r.gauge("dwcp.socket.clients", clients);
@@ -48,6 +49,8 @@ final class SocketMetrics {
                 .description("requests rejected before inference").register(r);
         tooLarge = Counter.builder("dwcp.socket.requests.invalid").tag("reason", "too_large")
                 .description("requests rejected before inference").register(r);
+        recreated = Counter.builder("dwcp.socket.recreated")
+                .description("times the socket file was found removed or replaced and bound again").register(r);
         FunctionCounter.builder("dwcp.events.nonfinite.fields", EventCodec.class, c -> EventCodec.nonFiniteFields())
                 .description("non-finite numbers written as null on the socket (agent/PROTOCOL.md)").register(r);
     }

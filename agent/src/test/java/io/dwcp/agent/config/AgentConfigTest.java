@@ -53,6 +53,10 @@ class AgentConfigTest {
         assertEquals("invalid configuration dwcp.socket.write-high-watermark=2048: must be greater than "
                         + "dwcp.socket.write-low-watermark (4096)",
                 error(Map.of("dwcp.socket.write-high-watermark", "2048", "dwcp.socket.write-low-watermark", "4096")));
+        assertEquals("invalid configuration dwcp.socket.check-interval=10s: must be between PT0.1S and PT5S",
+                error(Map.of("dwcp.socket.check-interval", "10s")));
+        assertEquals("invalid configuration dwcp.socket.refused-log-interval=0s: must be between PT0.1S and PT1H",
+                error(Map.of("dwcp.socket.refused-log-interval", "0s")));
     }
 
     @Test
