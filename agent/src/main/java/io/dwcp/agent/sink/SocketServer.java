@@ -126,7 +126,7 @@ public final class SocketServer implements EventSink {
             if (server == null) {
                 shutdownGroups();
             }
-            throw new io.dwcp.agent.config.StartupException("cannot listen on Unix socket " + path + " (dwcp.socket.path): "
+            throw io.dwcp.agent.config.StartupException.mayHeal("cannot listen on Unix socket " + path + " (dwcp.socket.path): "
                     + e.getMessage(), e);
         }
         try {
@@ -186,10 +186,10 @@ public final class SocketServer implements EventSink {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new io.dwcp.agent.config.StartupException("cannot create socket directory " + dir + " (dwcp.socket.path): " + e, e);
+            throw io.dwcp.agent.config.StartupException.mayHeal("cannot create socket directory " + dir + " (dwcp.socket.path): " + e, e);
         }
         if (!Files.isWritable(dir)) {
-            throw new io.dwcp.agent.config.StartupException("socket directory " + dir + " is not writable (dwcp.socket.path)", null);
+            throw io.dwcp.agent.config.StartupException.mayHeal("socket directory " + dir + " is not writable (dwcp.socket.path)", null);
         }
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -205,7 +205,7 @@ public final class SocketServer implements EventSink {
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-            throw new io.dwcp.agent.config.StartupException("another process is listening on " + path + " (dwcp.socket.path)", null);
+            throw io.dwcp.agent.config.StartupException.mayHeal("another process is listening on " + path + " (dwcp.socket.path)", null);
         } catch (IOException refused) {
             // Nobody home: a stale file from a crashed run.
             try {
