@@ -3,7 +3,6 @@ package io.dwcp.agent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dwcp.agent.AgentService;
 import io.dwcp.agent.spec.BuiltinModels;
@@ -15,7 +14,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -194,7 +192,7 @@ class StartupFailureTest {
         try {
             Path v1 = mnt.resolve("reliability").resolve("1");
             CorruptReloadTest.copyTree(ModelArtifact.loadDefault("reliability").dir(), v1);
-            run("mount", "-o", "remount,ro", mnt.toString());
+            Tmpfs.run("mount", "-o", "remount,ro", mnt.toString());
             assertTrue(!Files.isWritable(mnt), "read-only now");
             Path dir = Files.createTempDirectory("dwcp-start");
             try (ApplicationContext ctx = ApplicationContext.run(Map.of("micronaut.server.port", -1, "dwcp.ingest.port", 0,
@@ -209,31 +207,10 @@ class StartupFailureTest {
     }
 
     static Path mount(String options) throws Exception {
-        Path mnt = Files.createTempDirectory("dwcp-mnt");
-        boolean ok;
-        try {
-            ok = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mnt.toString()) == 0;
-        } catch (IOException noMount) {
-            ok = false;
-        }
-        if (!ok) {
-            Files.deleteIfExists(mnt);
-        }
-        assumeTrue(ok, "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)");
-        return mnt;
+        return Tmpfs.mount(options);
     }
 
     static void umount(Path mnt) throws Exception {
-        run("umount", mnt.toString());
-        Files.deleteIfExists(mnt);
-    }
-
-    static int run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+        Tmpfs.umount(mnt);
     }
 }
