@@ -27,7 +27,8 @@ public record AgentConfig(
         Recommend recommend,
         History history,
         Shadow shadow,
-        Degradation degradation) {
+        Degradation degradation,
+        Metrics metrics) {
 
     /** UDP listener. */
     public record Ingest(String host, int port, int receiveBufferBytes, int maxDatagramBytes,
@@ -89,6 +90,12 @@ public record AgentConfig(
             return new io.dwcp.models.data.DegradationSeries.Slo(sloLatencyMs, sloThroughputMbps, sloErrorRate);
         }
     }
+
+    /**
+     * Prometheus series: at most {@code maxLinkSeries} per-link series per metric (the links with the highest
+     * error), each label at most {@code maxLabelChars} characters; the rest are in the all-links aggregates.
+     */
+    public record Metrics(int maxLinkSeries, int maxLabelChars) {}
 
     /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
@@ -210,7 +217,11 @@ public record AgentConfig(
                 r.doubleIn("dwcp.degradation.slo-error-rate", 0.02, 1e-6, 0.999),
                 r.intIn("dwcp.degradation.stream-every", 12, 0, 1_000_000),
                 r.intIn("dwcp.degradation.every", 5, 1, 1_000));
-        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation);
+        Metrics metrics = new Metrics(
+                r.intIn("dwcp.metrics.max-link-series", 100, 0, 10_000),
+                r.intIn("dwcp.metrics.max-label-chars", 128, 16, 4096));
+        return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation,
+                metrics);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed, String allowKey) {
@@ -239,6 +250,7 @@ public record AgentConfig(
         m.put("dwcp.shadow", shadow);
         m.put("dwcp.recommend", recommend);
         m.put("dwcp.degradation", degradation);
+        m.put("dwcp.metrics", metrics);
         return m;
     }
 

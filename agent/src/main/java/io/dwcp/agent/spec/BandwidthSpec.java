@@ -79,7 +79,8 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
 
     @Override
     public Serving<float[][], BandwidthForecast> serving(Context ctx) {
-        AccuracyTracker accuracy = new AccuracyTracker(ctx.config().windows().maxLinks(), ctx.registry());
+        AccuracyTracker accuracy = new AccuracyTracker(ctx.config().windows().maxLinks(),
+                ctx.config().metrics().maxLinkSeries(), ctx.config().metrics().maxLabelChars(), ctx.registry());
         return new Serving<>() {
             @Override
             public float[][] streamInput(MetricRecord r, float[] features, RingWindow w) {

@@ -57,6 +57,8 @@ class AgentConfigTest {
                 error(Map.of("dwcp.socket.check-interval", "10s")));
         assertEquals("invalid configuration dwcp.socket.refused-log-interval=0s: must be between PT0.1S and PT1H",
                 error(Map.of("dwcp.socket.refused-log-interval", "0s")));
+        assertEquals("invalid configuration dwcp.metrics.max-link-series=-1: must be between 0 and 10000",
+                error(Map.of("dwcp.metrics.max-link-series", "-1")));
     }
 
     @Test
