@@ -34,8 +34,12 @@ public record AgentConfig(
     public record Ingest(String host, int port, int receiveBufferBytes, int maxDatagramBytes,
                          Duration maxFutureSkew, Duration rejectLogInterval, boolean allowNonLoopback) {}
 
-    /** Window sizes and bounds on how many links/nodes are tracked. */
-    public record Windows(int bandwidthLength, int latencyLength, int maxLinks, int maxNodes, Duration idleEviction) {}
+    /**
+     * Window sizes and bounds on how many links/nodes are tracked: by count, and by the bytes of their keys per
+     * window store ({@code maxKeyBytes}; ids vary in length, issue 17 item 1).
+     */
+    public record Windows(int bandwidthLength, int latencyLength, int maxLinks, int maxNodes, Duration idleEviction,
+                          long maxKeyBytes) {}
 
     /**
      * Unix-socket sink. {@code checkInterval}: how often the socket file is checked (and recreated when it was
@@ -45,8 +49,11 @@ public record AgentConfig(
                          int writeLowWatermark, int writeHighWatermark, int maxClients, int backlogEvents,
                          int backlogClients, Duration checkInterval, Duration refusedLogInterval) {}
 
-    /** Hand-off from the I/O loop to the prediction worker. */
-    public record Pipeline(int queueCapacity, int maxDrain) {}
+    /**
+     * Hand-off from the I/O loop to the prediction worker, bounded by count and by the estimated bytes of the
+     * records waiting ({@code queueMaxBytes}; records carry ids of any length, issue 17 item 1).
+     */
+    public record Pipeline(int queueCapacity, int maxDrain, long queueMaxBytes) {}
 
     /**
      * Model serving: device choice, dynamic batching, TensorFlow threads, where models live.
@@ -123,7 +130,8 @@ public record AgentConfig(
                 r.intIn("dwcp.windows.latency-length", 30, 1, 1024),
                 r.intIn("dwcp.windows.max-links", 10_000, 1, 1_000_000),
                 r.intIn("dwcp.windows.max-nodes", 10_000, 1, 1_000_000),
-                r.duration("dwcp.windows.idle-eviction", Duration.ofMinutes(10)));
+                r.duration("dwcp.windows.idle-eviction", Duration.ofMinutes(10)),
+                r.bytes("dwcp.windows.max-key-bytes", 16L << 20, 64L << 10, 1L << 32));
         int low = r.intIn("dwcp.socket.write-low-watermark", 32 * 1024, 1024, 64 * 1024 * 1024);
         int high = r.intIn("dwcp.socket.write-high-watermark", 256 * 1024, 1024, 64 * 1024 * 1024);
         if (high <= low) {
@@ -145,7 +153,8 @@ public record AgentConfig(
                         Duration.ofHours(1)));
         Pipeline pipeline = new Pipeline(
                 r.intIn("dwcp.pipeline.queue-capacity", 65_536, 16, 16 * 1024 * 1024),
-                r.intIn("dwcp.pipeline.max-drain", 1024, 1, 65_536));
+                r.intIn("dwcp.pipeline.max-drain", 1024, 1, 65_536),
+                r.bytes("dwcp.pipeline.queue-max-bytes", 32L << 20, 1L << 20, 1L << 32));
         String device = r.string("dwcp.inference.device", "auto").toLowerCase(java.util.Locale.ROOT);
         if (!java.util.Set.of("auto", "gpu", "cpu").contains(device)) {
             throw new ConfigException("dwcp.inference.device", device, "must be one of auto, gpu, cpu");
