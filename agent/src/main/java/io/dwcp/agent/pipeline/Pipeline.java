@@ -116,7 +116,7 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
         failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
         recommender = config.recommend().enabled()
                 ? new TransferRecommender(new io.dwcp.agent.predict.TransferAdvisor(config.recommend().settings()), sink,
-                        config.windows().maxLinks(), meters)
+                        config.windows().maxLinks(), config.windows().maxKeyBytes(), meters)
                 : null;
         Consumer<Event> observer = recommender == null ? e -> { } : recommender::onEvent;
         for (ModelSpec<?, ?> spec : registry.specs()) {
@@ -173,9 +173,13 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
     @Override
     public boolean offer(MetricRecord record) {
         long bytes = record.estimatedBytes();
-        if (queuedBytes.addAndGet(bytes) > maxQueueBytes) {
-            queuedBytes.addAndGet(-bytes);
-            return false;
+        for (long cur = queuedBytes.get(); ; cur = queuedBytes.get()) {
+            if (cur + bytes > maxQueueBytes) {
+                return false;
+            }
+            if (queuedBytes.compareAndSet(cur, cur + bytes)) {
+                break;
+            }
         }
         boolean ok = records.offer(record);
         if (!ok) {

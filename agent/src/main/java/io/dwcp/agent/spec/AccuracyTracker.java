@@ -36,6 +36,8 @@ public final class AccuracyTracker {
     private final Counter evaluated;
     private final Counter untracked;
     private final MultiGauge perLink;
+    private final long maxKeyBytes;
+    private final java.util.concurrent.atomic.AtomicLong keyBytes = new java.util.concurrent.atomic.AtomicLong();
     private final int maxSeries;
     private final int maxLabelChars;
     private volatile int scored;
@@ -44,7 +46,7 @@ public final class AccuracyTracker {
     private volatile double bias = Double.NaN;
 
     public AccuracyTracker(int maxLinks, MeterRegistry registry) {
-        this(maxLinks, 100, 128, registry);
+        this(maxLinks, Long.MAX_VALUE, 100, 128, registry);
     }
 
     /**
@@ -52,8 +54,9 @@ public final class AccuracyTracker {
      *     the all-links gauges
      * @param maxLabelChars longer link names are cut and suffixed with a hash of the whole name
      */
-    public AccuracyTracker(int maxLinks, int maxSeries, int maxLabelChars, MeterRegistry registry) {
+    public AccuracyTracker(int maxLinks, long maxKeyBytes, int maxSeries, int maxLabelChars, MeterRegistry registry) {
         this.maxLinks = maxLinks;
+        this.maxKeyBytes = maxKeyBytes;
         this.maxSeries = maxSeries;
         this.maxLabelChars = maxLabelChars;
         Gauge.builder("dwcp.forecast.links.scored", this, t -> t.scored).description("links with a rolling MAPE")
@@ -77,11 +80,21 @@ public final class AccuracyTracker {
     public void forecast(String link, double predictedBandwidth) {
         LinkStats s = links.get(link);
         if (s == null) {
-            if (links.size() >= maxLinks) {
+            // Bounded by links and by their ids' bytes (issue 17 item 1): a forecast landing after its window was
+            // evicted would otherwise re-add a link nothing removes.
+            long kb = io.dwcp.agent.window.WindowStore.keyBytes(link);
+            if (links.size() >= maxLinks || keyBytes.get() + kb > maxKeyBytes) {
                 untracked.increment();
                 return;
             }
-            s = links.computeIfAbsent(link, k -> new LinkStats());
+            boolean[] added = {false};
+            s = links.computeIfAbsent(link, k -> {
+                added[0] = true;
+                return new LinkStats();
+            });
+            if (added[0]) {
+                keyBytes.addAndGet(kb);
+            }
         }
         s.predicted = predictedBandwidth;
     }
@@ -107,7 +120,9 @@ public final class AccuracyTracker {
     }
 
     public void remove(String link) {
-        links.remove(link);
+        if (links.remove(link) != null) {
+            keyBytes.addAndGet(-io.dwcp.agent.window.WindowStore.keyBytes(link));
+        }
     }
 
     public double mape() {

@@ -80,7 +80,7 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
     @Override
     public Serving<float[][], BandwidthForecast> serving(Context ctx) {
         AccuracyTracker accuracy = new AccuracyTracker(ctx.config().windows().maxLinks(),
-                ctx.config().metrics().maxLinkSeries(), ctx.config().metrics().maxLabelChars(), ctx.registry());
+                ctx.config().windows().maxKeyBytes(), ctx.config().metrics().maxLinkSeries(), ctx.config().metrics().maxLabelChars(), ctx.registry());
         return new Serving<>() {
             @Override
             public float[][] streamInput(MetricRecord r, float[] features, RingWindow w) {
