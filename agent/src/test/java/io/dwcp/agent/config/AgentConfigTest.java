@@ -2,6 +2,7 @@ package io.dwcp.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,13 @@ class AgentConfigTest {
         assertEquals(10, c.windows().bandwidthLength());
         assertEquals(30, c.windows().latencyLength());
         assertEquals(Duration.ofMinutes(5), c.ingest().maxFutureSkew());
+        assertEquals(32L << 20, c.pipeline().queueMaxBytes());
+        assertEquals(16L << 20, c.windows().maxKeyBytes());
+        assertEquals(Duration.ofSeconds(1), c.socket().checkInterval());
+        assertEquals(Duration.ofSeconds(10), c.socket().refusedLogInterval());
+        assertEquals(100, c.metrics().maxLinkSeries());
+        assertEquals(128, c.metrics().maxLabelChars());
+        assertTrue(c.describe().containsKey("dwcp.metrics"));
     }
 
     @Test
@@ -59,6 +67,10 @@ class AgentConfigTest {
                 error(Map.of("dwcp.socket.refused-log-interval", "0s")));
         assertEquals("invalid configuration dwcp.metrics.max-link-series=-1: must be between 0 and 10000",
                 error(Map.of("dwcp.metrics.max-link-series", "-1")));
+        assertEquals("invalid configuration dwcp.pipeline.queue-max-bytes=512KiB: must be between 1048576 and 4294967296 bytes",
+                error(Map.of("dwcp.pipeline.queue-max-bytes", "512KiB")));
+        assertEquals("invalid configuration dwcp.windows.max-key-bytes=lots: not a byte size (e.g. 1048576, 512MiB, 2GiB)",
+                error(Map.of("dwcp.windows.max-key-bytes", "lots")));
     }
 
     @Test
