@@ -114,6 +114,7 @@ type Client struct {
 	subMu       sync.Mutex // orders subscribe updates
 	nextID      uint64
 	connections uint64 // how many times a connection was established (for tests and metrics)
+	undecodable uint64 // lines from the agent that could not be decoded and were dropped (Undecodable)
 
 	// Named readers only, guarded by seqMu: the newest seq received, how many seqs were skipped (dropped
 	// and counted by the agent), and the id of the subscribe request in flight, whose reply says where
@@ -185,6 +186,11 @@ func (c *Client) Close() error {
 
 // Connections reports how many times the client has connected (1 after Dial; +1 per reconnect).
 func (c *Client) Connections() uint64 { return atomic.LoadUint64(&c.connections) }
+
+// Undecodable is how many lines from the agent this client could not decode and dropped (not JSON, or a
+// stream event whose fields do not match their documented types). The agent counted them as written, so
+// a non-zero value means lost events: export it beside your own metrics.
+func (c *Client) Undecodable() uint64 { return atomic.LoadUint64(&c.undecodable) }
 
 func (c *Client) readyChan() chan struct{} {
 	c.mu.Lock()
@@ -280,6 +286,7 @@ func (c *Client) read(cn *conn) error {
 			Error  *Error          `json:"error"`
 		}
 		if err := json.Unmarshal(line, &head); err != nil {
+			atomic.AddUint64(&c.undecodable, 1)
 			c.opts.Logf("dwcpagent: ignoring undecodable line: %v", err)
 			continue
 		}
@@ -308,6 +315,7 @@ func (c *Client) read(cn *conn) error {
 			}
 			ev, err := decodeEvent(head.Type, line)
 			if err != nil {
+				atomic.AddUint64(&c.undecodable, 1)
 				c.opts.Logf("dwcpagent: ignoring undecodable %s event: %v", head.Type, err)
 				continue
 			}

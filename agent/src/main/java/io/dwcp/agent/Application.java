@@ -8,8 +8,10 @@ import java.util.Map;
 /**
  * Entry point. {@code dwcp-agent [run]} starts the agent; {@code dwcp-agent demo} starts it with the
  * built-in simulator and a printing reader, on a socket under the temp directory so it runs unprivileged.
- * Startup failures (bad config, port in use, socket path not writable) print one line naming the cause
- * and exit with status 2.
+ * Startup failures print one line naming the cause and exit with {@link #exitCode}: 2 for invalid
+ * configuration and other failures only an operator can fix (the unit's {@code RestartPreventExitStatus}), 75 for
+ * failures that may heal (a port in use, the socket directory not yet writable; systemd restarts), 1 for any
+ * other (unexpected) failure, which systemd also restarts within its start limit.
  */
 public final class Application {
     private Application() {}
@@ -46,8 +48,28 @@ public final class Application {
             }.args(rest).mainClass(Application.class).properties(props).start();
         } catch (Throwable t) {
             System.err.println("dwcp-agent: startup failed: " + startupMessage(t));
-            System.exit(2);
+            System.exit(exitCode(t));
         }
+    }
+
+    /**
+     * The exit status for a start-up failure (issue 17 item 9: every failure exited 2, which the unit does not
+     * restart, so a port still held by the previous process left the service failed for good).
+     */
+    public static int exitCode(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.dwcp.agent.config.ConfigException) {
+                return io.dwcp.agent.config.StartupException.EXIT_CONFIG;
+            }
+            if (c instanceof io.dwcp.agent.config.StartupException s) {
+                return s.mayHeal() ? io.dwcp.agent.config.StartupException.EXIT_MAY_HEAL
+                        : io.dwcp.agent.config.StartupException.EXIT_CONFIG;
+            }
+            if (c instanceof io.micronaut.http.server.exceptions.ServerStartupException) {
+                return io.dwcp.agent.config.StartupException.EXIT_MAY_HEAL; // the management port is taken
+            }
+        }
+        return 1;
     }
 
     /**

@@ -28,7 +28,8 @@ public record AgentConfig(
         History history,
         Shadow shadow,
         Degradation degradation,
-        Forecast forecast) {
+        Forecast forecast,
+        Metrics metrics) {
 
     /**
      * Bandwidth forecasts as served (issue 14): the central coverage of the calibrated interval on each
@@ -45,16 +46,26 @@ public record AgentConfig(
                          Duration maxFutureSkew, Duration rejectLogInterval, boolean allowNonLoopback,
                          int maxIdBytes, int maxStringBytes, int maxInflatedBytes) {}
 
-    /** Window sizes and bounds on how many links/nodes are tracked. */
-    public record Windows(int bandwidthLength, int latencyLength, int maxLinks, int maxNodes, Duration idleEviction) {}
+    /**
+     * Window sizes and bounds on how many links/nodes are tracked: by count, and by the bytes of their keys per
+     * window store ({@code maxKeyBytes}; ids vary in length, issue 17 item 1).
+     */
+    public record Windows(int bandwidthLength, int latencyLength, int maxLinks, int maxNodes, Duration idleEviction,
+                          long maxKeyBytes) {}
 
-    /** Unix-socket sink. */
+    /**
+     * Unix-socket sink. {@code checkInterval}: how often the socket file is checked (and recreated when it was
+     * removed); {@code refusedLogInterval}: at most one log line per interval about refused connections.
+     */
     public record Socket(Path path, int clientBufferEvents, int maxRequestBytes, int maxInFlightPerClient,
                          int writeLowWatermark, int writeHighWatermark, int maxClients, int backlogEvents,
-                         int backlogClients) {}
+                         int backlogClients, Duration checkInterval, Duration refusedLogInterval) {}
 
-    /** Hand-off from the I/O loop to the prediction worker. */
-    public record Pipeline(int queueCapacity, int maxDrain) {}
+    /**
+     * Hand-off from the I/O loop to the prediction worker, bounded by count and by the estimated bytes of the
+     * records waiting ({@code queueMaxBytes}; records carry ids of any length, issue 17 item 1).
+     */
+    public record Pipeline(int queueCapacity, int maxDrain, long queueMaxBytes) {}
 
     /**
      * Model serving: device choice, dynamic batching, TensorFlow threads, where models live.
@@ -99,6 +110,12 @@ public record AgentConfig(
         }
     }
 
+    /**
+     * Prometheus series: at most {@code maxLinkSeries} per-link series per metric (the links with the highest
+     * error), each label at most {@code maxLabelChars} characters; the rest are in the all-links aggregates.
+     */
+    public record Metrics(int maxLinkSeries, int maxLabelChars) {}
+
     /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
 
@@ -128,7 +145,8 @@ public record AgentConfig(
                 r.intIn("dwcp.windows.latency-length", 30, 1, 1024),
                 r.intIn("dwcp.windows.max-links", 10_000, 1, 1_000_000),
                 r.intIn("dwcp.windows.max-nodes", 10_000, 1, 1_000_000),
-                r.duration("dwcp.windows.idle-eviction", Duration.ofMinutes(10)));
+                r.duration("dwcp.windows.idle-eviction", Duration.ofMinutes(10)),
+                r.bytes("dwcp.windows.max-key-bytes", 16L << 20, 64L << 10, 1L << 32));
         int low = r.intIn("dwcp.socket.write-low-watermark", 32 * 1024, 1024, 64 * 1024 * 1024);
         int high = r.intIn("dwcp.socket.write-high-watermark", 256 * 1024, 1024, 64 * 1024 * 1024);
         if (high <= low) {
@@ -143,10 +161,15 @@ public record AgentConfig(
                 low, high,
                 r.intIn("dwcp.socket.max-clients", 64, 1, 4096),
                 r.intIn("dwcp.socket.backlog-events", 4096, 0, 1_000_000),
-                r.intIn("dwcp.socket.backlog-clients", 8, 1, 4096));
+                r.intIn("dwcp.socket.backlog-clients", 8, 1, 4096),
+                r.durationIn("dwcp.socket.check-interval", Duration.ofSeconds(1), Duration.ofMillis(100),
+                        Duration.ofSeconds(5)),
+                r.durationIn("dwcp.socket.refused-log-interval", Duration.ofSeconds(10), Duration.ofMillis(100),
+                        Duration.ofHours(1)));
         Pipeline pipeline = new Pipeline(
                 r.intIn("dwcp.pipeline.queue-capacity", 65_536, 16, 16 * 1024 * 1024),
-                r.intIn("dwcp.pipeline.max-drain", 1024, 1, 65_536));
+                r.intIn("dwcp.pipeline.max-drain", 1024, 1, 65_536),
+                r.bytes("dwcp.pipeline.queue-max-bytes", 32L << 20, 1L << 20, 1L << 32));
         String device = r.string("dwcp.inference.device", "auto").toLowerCase(java.util.Locale.ROOT);
         if (!java.util.Set.of("auto", "gpu", "cpu").contains(device)) {
             throw new ConfigException("dwcp.inference.device", device, "must be one of auto, gpu, cpu");
@@ -220,8 +243,11 @@ public record AgentConfig(
                 r.intIn("dwcp.degradation.stream-every", 12, 0, 1_000_000),
                 r.intIn("dwcp.degradation.every", 5, 1, 1_000));
         Forecast forecast = new Forecast(r.doubleIn("dwcp.forecast.interval-coverage", 0.8, 0.5, 0.99));
+        Metrics metrics = new Metrics(
+                r.intIn("dwcp.metrics.max-link-series", 100, 0, 10_000),
+                r.intIn("dwcp.metrics.max-label-chars", 128, 16, 4096));
         return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation,
-                forecast);
+                forecast, metrics);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed, String allowKey) {
@@ -252,6 +278,7 @@ public record AgentConfig(
         m.put("dwcp.degradation", degradation);
         m.put("dwcp.forecast", forecast);
         m.put("kill switches (-D)", KillSwitches.current());
+        m.put("dwcp.metrics", metrics);
         return m;
     }
 

@@ -54,6 +54,7 @@ public final class HistoryRecorder implements AutoCloseable {
     private final Counter droppedWrite;
     private final Counter deletedSize;
     private final Counter deletedAge;
+    private final Counter deletedEmpty;
     private final AtomicLong dirBytes = new AtomicLong();
     private final RateLimitedLog errorLog = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final LongSupplier clock;
@@ -62,6 +63,7 @@ public final class HistoryRecorder implements AutoCloseable {
     private HistoryWriter current;
     private long currentOpenedMillis;
     private int seq;
+    private boolean writeFailed;
 
     public HistoryRecorder(AgentConfig.History config, ModelRegistry models, MeterRegistry registry) {
         this(config, models, registry, System::currentTimeMillis);
@@ -84,6 +86,8 @@ public final class HistoryRecorder implements AutoCloseable {
         deletedSize = Counter.builder("dwcp.history.files.deleted").tag("reason", "size")
                 .description("history files deleted by the size cap or the retention").register(registry);
         deletedAge = Counter.builder("dwcp.history.files.deleted").tag("reason", "age")
+                .description("history files deleted by the size cap or the retention").register(registry);
+        deletedEmpty = Counter.builder("dwcp.history.files.deleted").tag("reason", "empty")
                 .description("history files deleted by the size cap or the retention").register(registry);
         Gauge.builder("dwcp.history.bytes", dirBytes, AtomicLong::get).baseUnit("bytes")
                 .description("size of the history files on disk").register(registry);
@@ -175,9 +179,17 @@ public final class HistoryRecorder implements AutoCloseable {
             } catch (IOException | RuntimeException ex) {
                 droppedWrite.increment(rows.size());
                 errorLog.warn("history block not written, " + rows.size() + " samples dropped", String.valueOf(ex));
-                closeCurrent(); // the next block starts a fresh file rather than appending after a partial write
+                // Issue 17 item 6: each failed flush used to leave a new empty file behind (40 in 25 s on a full
+                // disk) that the cap never removed. Cut the file back to its last whole block (or delete it when it
+                // has none) and apply the cap now; the next block starts a fresh file.
+                abandonCurrent();
+                writeFailed = true;
             }
             rows.clear();
+        }
+        if (writeFailed) {
+            writeFailed = false;
+            enforceLimits();
         }
         if (current != null && (current.size() >= config.fileBytes()
                 || clock.getAsLong() - currentOpenedMillis >= config.fileInterval().toMillis())) {
@@ -207,6 +219,28 @@ public final class HistoryRecorder implements AutoCloseable {
         return current;
     }
 
+    private void abandonCurrent() {
+        if (current == null) {
+            return;
+        }
+        try {
+            current.abandon();
+        } catch (IOException e) {
+            errorLog.warn("cleaning up history file " + current.file(), String.valueOf(e));
+        }
+        current = null;
+    }
+
+    /**
+     * What a file costs on disk, as the cap counts it: its size rounded up to whole 4 KiB blocks, at least one
+     * block even when empty, so that many small or empty files count too (issue 17 item 6).
+     */
+    static long diskBytes(long size) {
+        return Math.max(BLOCK, (size + BLOCK - 1) / BLOCK * BLOCK);
+    }
+
+    private static final long BLOCK = 4096;
+
     private void closeCurrent() {
         if (current == null) {
             return;
@@ -230,7 +264,8 @@ public final class HistoryRecorder implements AutoCloseable {
         }
         Path open = current == null ? null : current.file();
         long cutoff = clock.getAsLong() - config.retention().toMillis();
-        long total = 0;
+        long total = 0; // as the cap counts: whole blocks, every file at least one
+        long logical = 0;
         List<long[]> sizes = new ArrayList<>();
         for (Path p : files) {
             long size;
@@ -243,27 +278,30 @@ public final class HistoryRecorder implements AutoCloseable {
                 modified = Long.MAX_VALUE;
             }
             sizes.add(new long[] {size, modified});
-            total += size;
+            total += diskBytes(size);
+            logical += size;
         }
         for (int i = 0; i < files.size(); i++) {
             Path p = files.get(i);
             if (p.equals(open)) {
                 continue;
             }
+            boolean empty = sizes.get(i)[0] == 0; // e.g. left by a crash between create and header
             boolean old = sizes.get(i)[1] < cutoff;
             boolean over = total > config.maxBytes();
-            if (!old && !over) {
+            if (!empty && !old && !over) {
                 continue;
             }
             try {
                 Files.deleteIfExists(p);
-                total -= sizes.get(i)[0];
-                (old ? deletedAge : deletedSize).increment();
+                total -= diskBytes(sizes.get(i)[0]);
+                logical -= sizes.get(i)[0];
+                (empty ? deletedEmpty : old ? deletedAge : deletedSize).increment();
             } catch (IOException e) {
                 errorLog.warn("cannot delete history file " + p, String.valueOf(e));
             }
         }
-        dirBytes.set(total);
+        dirBytes.set(logical);
     }
 
     /** Stops taking samples, writes what is queued (bounded by {@code timeout}) and closes the file. */

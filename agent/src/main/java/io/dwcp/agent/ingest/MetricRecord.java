@@ -9,6 +9,18 @@ package io.dwcp.agent.ingest;
 public record MetricRecord(Measurement measurement, String nodeId, String peerId, long timestampMillis,
                            double[] values) {
 
+    /**
+     * Heap this record holds, estimated from above from its strings and values (object and array headers, two
+     * bytes a character): what bounds a queue of records in bytes, since ids vary from a few bytes to 64 KB.
+     */
+    public long estimatedBytes() {
+        return 64 + 24L + 8L * values.length + string(nodeId) + string(peerId);
+    }
+
+    private static long string(String s) {
+        return s == null ? 0 : 56 + 2L * s.length();
+    }
+
     /** The window key: {@code node->peer} for links, {@code node} for per-node measurements. */
     public String key() {
         return key(nodeId, peerId);

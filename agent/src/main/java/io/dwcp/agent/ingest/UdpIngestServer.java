@@ -61,7 +61,7 @@ public final class UdpIngestServer implements AutoCloseable {
             channel = b.bind(want).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the checked bind error undeclared
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new io.dwcp.agent.config.StartupException("cannot bind UDP ingest to " + config.host() + ":" + config.port()
+            throw io.dwcp.agent.config.StartupException.mayHeal("cannot bind UDP ingest to " + config.host() + ":" + config.port()
                     + " (dwcp.ingest.port): " + e.getMessage(), e);
         }
         InetSocketAddress bound = (InetSocketAddress) channel.localAddress();

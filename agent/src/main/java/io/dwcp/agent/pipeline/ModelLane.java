@@ -60,7 +60,7 @@ final class ModelLane<I, O> {
         if (length > 0) {
             int maxKeys = spec.measurement().perLink() ? config.windows().maxLinks() : config.windows().maxNodes();
             store = new WindowStore(spec.windowStoreName(), length, spec.schema().size(), maxKeys,
-                    config.windows().idleEviction().toNanos(), registry);
+                    config.windows().maxKeyBytes(), config.windows().idleEviction().toNanos(), registry);
             store.onEvict(serving::evicted);
             windows = new ModelSpec.Windows() {
                 @Override public RingWindow get(String key) { return store.get(key); }

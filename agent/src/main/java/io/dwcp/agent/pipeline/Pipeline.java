@@ -55,6 +55,8 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
     private final ArrayBlockingQueue<MetricRecord> records;
     private final ArrayBlockingQueue<Request> requests;
     private final int maxDrain;
+    private final long maxQueueBytes;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicReference<ModelSet> models;
     private final List<ModelLane<?, ?>> lanes = new ArrayList<>();
     private final Map<Measurement, List<ModelLane<?, ?>>> byMeasurement = new HashMap<>();
@@ -99,6 +101,7 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
         this.records = new ArrayBlockingQueue<>(config.pipeline().queueCapacity());
         this.requests = new ArrayBlockingQueue<>(Math.max(16, config.pipeline().maxDrain()));
         this.maxDrain = config.pipeline().maxDrain();
+        this.maxQueueBytes = config.pipeline().queueMaxBytes();
         this.models = new AtomicReference<>(initial);
         batchSize = DistributionSummary.builder("dwcp.pipeline.batch.size").description("records per drained batch")
                 .register(meters);
@@ -108,10 +111,13 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
                 .description("requests refused because the request queue was full").register(meters);
         Gauge.builder("dwcp.pipeline.queue.depth", records, ArrayBlockingQueue::size)
                 .description("records waiting for the worker").register(meters);
+        Gauge.builder("dwcp.pipeline.queue.bytes", queuedBytes, java.util.concurrent.atomic.AtomicLong::get)
+                .baseUnit("bytes").description("estimated heap of the records waiting (dwcp.pipeline.queue-max-bytes)")
+                .register(meters);
         failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
         recommender = config.recommend().enabled()
                 ? new TransferRecommender(new io.dwcp.agent.predict.TransferAdvisor(config.recommend().settings()), sink,
-                        config.windows().maxLinks(), meters)
+                        config.windows().maxLinks(), config.windows().maxKeyBytes(), meters)
                 : null;
         Consumer<Event> observer = recommender == null ? e -> { } : recommender::onEvent;
         for (ModelSpec<?, ?> spec : registry.specs()) {
@@ -159,10 +165,27 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
         return models.getAndSet(next);
     }
 
+    /**
+     * Queues a record unless the queue holds {@code dwcp.pipeline.queue-capacity} records or
+     * {@code dwcp.pipeline.queue-max-bytes} of them (estimated by {@link MetricRecord#estimatedBytes()}); the
+     * caller counts a refusal as {@code queue_full}. Issue 17 item 1: bounded by count alone, 65,536 records with
+     * 30 KB ids were 4 GB.
+     */
     @Override
     public boolean offer(MetricRecord record) {
+        long bytes = record.estimatedBytes();
+        for (long cur = queuedBytes.get(); ; cur = queuedBytes.get()) {
+            if (cur + bytes > maxQueueBytes) {
+                return false;
+            }
+            if (queuedBytes.compareAndSet(cur, cur + bytes)) {
+                break;
+            }
+        }
         boolean ok = records.offer(record);
-        if (ok && idle) {
+        if (!ok) {
+            queuedBytes.addAndGet(-bytes);
+        } else if (idle) {
             LockSupport.unpark(worker);
         }
         return ok;
@@ -209,6 +232,13 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
             reqs.clear();
             records.drainTo(batch, maxDrain);
             requests.drainTo(reqs, maxDrain);
+            if (!batch.isEmpty()) {
+                long drained = 0;
+                for (MetricRecord r : batch) {
+                    drained += r.estimatedBytes();
+                }
+                queuedBytes.addAndGet(-drained);
+            }
             if (batch.isEmpty() && reqs.isEmpty()) {
                 idle = true;
                 // Re-check after publishing idle so an offer racing with us is not left waiting.

@@ -1,6 +1,7 @@
 package io.dwcp.agent.pipeline;
 
 import io.dwcp.agent.ingest.MetricRecord;
+import io.dwcp.agent.window.WindowStore;
 import io.dwcp.agent.predict.BandwidthForecast;
 import io.dwcp.agent.predict.TransferAdvisor;
 import io.dwcp.agent.protocol.BandwidthPrediction;
@@ -30,18 +31,74 @@ final class TransferRecommender {
     private final TransferAdvisor advisor;
     private final EventSink sink;
     private final int maxLinks;
-    private final Map<String, TransferRecommendation> latest = new ConcurrentHashMap<>();
-    private final Map<String, TransferRecommendation> streamed = new ConcurrentHashMap<>();
-    private final Map<String, CompressionChoice> codecs = new ConcurrentHashMap<>();
+    private final Bounded<TransferRecommendation> latest;
+    private final Bounded<TransferRecommendation> streamed;
+    private final Bounded<CompressionChoice> codecs;
+
+    /**
+     * A concurrent map bounded by entries and by the estimated bytes of its keys: {@link #put} of a new key beyond
+     * either bound stores nothing and says so. Keys are replaced whole, never mutated.
+     */
+    static final class Bounded<V> {
+        private final Map<String, V> map = new ConcurrentHashMap<>();
+        private final int maxEntries;
+        private final long maxBytes;
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+        Bounded(int maxEntries, long maxBytes) {
+            this.maxEntries = maxEntries;
+            this.maxBytes = maxBytes;
+        }
+
+        boolean has(String k) {
+            return map.containsKey(k);
+        }
+
+        V get(String k) {
+            return map.get(k);
+        }
+
+        /** Stores unless {@code k} is new and a bound is reached; returns whether it stored. */
+        synchronized boolean put(String k, V v) {
+            if (map.containsKey(k)) {
+                map.put(k, v);
+                return true;
+            }
+            long kb = WindowStore.keyBytes(k);
+            if (map.size() >= maxEntries || bytes.get() + kb > maxBytes) {
+                return false;
+            }
+            map.put(k, v);
+            bytes.addAndGet(kb);
+            return true;
+        }
+
+        synchronized void remove(String k) {
+            if (map.remove(k) != null) {
+                bytes.addAndGet(-WindowStore.keyBytes(k));
+            }
+        }
+    }
     private final Counter published;
     private final Counter unchanged;
     private final Counter lowConfidence;
     private final Counter full;
 
     TransferRecommender(TransferAdvisor advisor, EventSink sink, int maxLinks, MeterRegistry registry) {
+        this(advisor, sink, maxLinks, Long.MAX_VALUE, registry);
+    }
+
+    /**
+     * @param maxKeyBytes per map (latest, streamed, codecs), the most heap its entries' ids may hold, estimated as
+     *     {@link WindowStore#keyBytes}: the maps are keyed by links, whose ids vary in length (issue 17 item 1)
+     */
+    TransferRecommender(TransferAdvisor advisor, EventSink sink, int maxLinks, long maxKeyBytes, MeterRegistry registry) {
         this.advisor = advisor;
         this.sink = sink;
         this.maxLinks = maxLinks;
+        this.latest = new Bounded<>(maxLinks, maxKeyBytes);
+        this.streamed = new Bounded<>(maxLinks, maxKeyBytes);
+        this.codecs = new Bounded<>(maxLinks, maxKeyBytes);
         published = counter(registry, "published", "streamed: the advice for the link changed");
         unchanged = counter(registry, "unchanged", "not streamed: same advice as the last one streamed for the link");
         lowConfidence = counter(registry, "low_confidence", "no advice: forecast confidence below dwcp.recommend.min-confidence");
@@ -101,10 +158,6 @@ final class TransferRecommender {
             latest.remove(key);
             return;
         }
-        if (!latest.containsKey(key) && latest.size() >= maxLinks) {
-            full.increment();
-            return;
-        }
         TransferAdvisor.Advice a = advice.get();
         CompressionChoice c = codecs.get(key);
         TransferRecommendation rec = new TransferRecommendation(p.node_id(), p.peer_id(), a.parallelStreams(),
@@ -112,13 +165,16 @@ final class TransferRecommender {
                 c == null ? null : c.codec_name(), c == null ? null : c.level(), sizing, p.predicted_bandwidth_mbps(),
                 p.predicted_latency_ms(), p.predicted_packet_loss(), p.predicted_jitter_ms(), p.confidence(),
                 p.model_version(), p.prediction_time(), p.sample_timestamp());
-        latest.put(key, rec);
+        if (!latest.put(key, rec)) {
+            full.increment();
+            return;
+        }
         TransferRecommendation last = streamed.get(key);
         if (last != null && !changed(last, rec)) {
             unchanged.increment();
             return;
         }
-        streamed.put(key, rec);
+        streamed.put(key, rec); // beyond its bounds the link's next advice is streamed again rather than compared
         published.increment();
         sink.publish(rec);
     }
@@ -137,10 +193,7 @@ final class TransferRecommender {
         if (c.node_id() == null || c.peer_id() == null) {
             return;
         }
-        String key = MetricRecord.key(c.node_id(), c.peer_id());
-        if (codecs.containsKey(key) || codecs.size() < maxLinks) {
-            codecs.put(key, c);
-        }
+        codecs.put(MetricRecord.key(c.node_id(), c.peer_id()), c); // beyond the bounds: not remembered
     }
 
     Optional<TransferRecommendation> latest(String linkKey) {

@@ -69,10 +69,13 @@ public final class AnalyticCompressionSelector implements Predictor<float[], Com
                 second = t;
             }
         }
+        // Finite for every input the decoders let through (bandwidth >= 1 kbit/s and payload >= 1 byte above);
+        // the guard keeps a future change from streaming NaN (issue 17 item 2).
         double gain = 1 - bestT / none;
         // Confidence from the margin over the runner-up: a near tie is a coin toss.
         double margin = Double.isInfinite(second) ? 1 : (second - bestT) / second;
-        return new CompressionDecision(best, (int) NOMINAL[best][3], gain, Stats.clamp01(0.5 + 5 * margin));
+        return new CompressionDecision(best, (int) NOMINAL[best][3], Double.isFinite(gain) ? gain : 0,
+                Double.isFinite(margin) ? Stats.clamp01(0.5 + 5 * margin) : 0.5);
     }
 
     public static String codecName(int codec) {

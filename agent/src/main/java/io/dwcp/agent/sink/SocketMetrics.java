@@ -1,7 +1,9 @@
 package io.dwcp.agent.sink;
 
+import io.dwcp.agent.protocol.EventCodec;
 import io.dwcp.agent.protocol.RequestError;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
@@ -44,6 +46,7 @@ final class SocketMetrics {
     final Counter replayed;
     final Counter requests;
     private final Map<String, Counter> invalid = new HashMap<>();
+    final Counter recreated;
 
     SocketMetrics(MeterRegistry r) {
         Gauge.builder("dwcp.socket.clients", clients, AtomicInteger::get).description("socket clients connected")
@@ -69,6 +72,10 @@ final class SocketMetrics {
                     .description("request lines refused for what they asked, by reason (the error code; "
                             + "empty: a blank line, not answered)").register(r));
         }
+        recreated = Counter.builder("dwcp.socket.recreated")
+                .description("times the socket file was found removed or replaced and bound again").register(r);
+        FunctionCounter.builder("dwcp.events.nonfinite.fields", EventCodec.class, c -> EventCodec.nonFiniteFields())
+                .description("non-finite numbers written as null on the socket (agent/PROTOCOL.md)").register(r);
     }
 
     /** The counter of refused requests for an error code (or {@link #EMPTY}, {@link #TOO_LARGE}). */

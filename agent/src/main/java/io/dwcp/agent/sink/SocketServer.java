@@ -3,6 +3,7 @@ package io.dwcp.agent.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.ops.RateLimitedLog;
 import io.dwcp.agent.ops.Transports;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.EventCodec;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Map;
@@ -54,11 +56,19 @@ public final class SocketServer implements EventSink {
     private volatile RequestHandler handler;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
-    private Channel server;
+    private volatile Channel server;
+    private java.util.concurrent.ScheduledExecutorService watcher;
+    private Object fileKey;
+    private volatile boolean fileOk = true;
+    private final RateLimitedLog refusedLog;
+    private final RateLimitedLog recreateLog;
 
     public SocketServer(AgentConfig.Socket config, MeterRegistry registry) {
         this.config = config;
         this.metrics = new SocketMetrics(registry);
+        // Issue 17 item 4: one WARN per refused connection gave 45,335 lines in 5 s of churn.
+        this.refusedLog = new RateLimitedLog(LOG, config.refusedLogInterval());
+        this.recreateLog = new RateLimitedLog(LOG, config.refusedLogInterval());
     }
 
     /** Requests are answered by this handler; set before clients connect. */
@@ -71,6 +81,19 @@ public final class SocketServer implements EventSink {
         prepare(path);
         boss = Transports.group(1, "dwcp-sock-accept");
         workers = Transports.group(1, "dwcp-sock");
+        server = bind(path);
+        LOG.info("socket listening on {} (mode 0660, {})", path, Transports.name());
+        long every = config.checkInterval().toMillis();
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dwcp-sock-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(this::checkFile, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Binds the listening socket at {@code path} (free: see {@link #prepare}) and sets its mode. */
+    private Channel bind(Path path) {
         ServerBootstrap b = new ServerBootstrap().group(boss, workers)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeLowWatermark(), config.writeHighWatermark()))
@@ -79,8 +102,8 @@ public final class SocketServer implements EventSink {
                     protected void initChannel(Channel ch) {
                         if (clients.sessions.size() >= config.maxClients()) {
                             metrics.refused.increment();
-                            LOG.warn("refusing socket client: {} clients already connected (dwcp.socket.max-clients)",
-                                    config.maxClients());
+                            refusedLog.warn("refusing socket client", config.maxClients()
+                                    + " clients already connected (dwcp.socket.max-clients)");
                             ch.close();
                             return;
                         }
@@ -89,26 +112,71 @@ public final class SocketServer implements EventSink {
                         ch.pipeline().addLast(new ClientHandler(s, clients, config, metrics, () -> handler));
                     }
                 });
+        Channel ch;
         try {
             if (Transports.epoll()) {
                 b.channel(EpollServerDomainSocketChannel.class);
-                server = b.bind(new DomainSocketAddress(path.toFile())).syncUninterruptibly().channel();
+                ch = b.bind(new DomainSocketAddress(path.toFile())).syncUninterruptibly().channel();
             } else {
                 b.channel(NioServerDomainSocketChannel.class);
-                server = b.bind(UnixDomainSocketAddress.of(path)).syncUninterruptibly().channel();
+                ch = b.bind(UnixDomainSocketAddress.of(path)).syncUninterruptibly().channel();
             }
         } catch (Exception e) { // Netty rethrows the checked bind error undeclared
-            shutdownGroups();
-            throw new io.dwcp.agent.config.StartupException("cannot listen on Unix socket " + path + " (dwcp.socket.path): "
+            if (server == null) {
+                shutdownGroups();
+            }
+            throw io.dwcp.agent.config.StartupException.mayHeal("cannot listen on Unix socket " + path + " (dwcp.socket.path): "
                     + e.getMessage(), e);
         }
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+            fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException | UnsupportedOperationException e) {
-            close();
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            if (server == null) {
+                shutdownGroups();
+            }
             throw new io.dwcp.agent.config.StartupException("cannot set mode 0660 on " + path + ": " + e.getMessage(), e);
         }
-        LOG.info("socket listening on {} (mode 0660, {})", path, Transports.name());
+        return ch;
+    }
+
+    /**
+     * Issue 17 item 3: a socket file removed (or replaced) while the agent runs left the listener bound to a
+     * name nobody could reach, with {@code /health} still UP. Every {@code dwcp.socket.check-interval} this
+     * checks that the path is still our socket (same inode); if not, it binds a new listener at the path (the
+     * connected clients keep their connections) and logs it. While that fails, {@link #isActive()} is false, so
+     * {@code /health} says DOWN and the watchdog stops; it is tried again at the next check.
+     */
+    private synchronized void checkFile() {
+        if (server == null || watcher == null || watcher.isShutdown()) {
+            return;
+        }
+        Path path = config.path();
+        Object key;
+        try {
+            key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException gone) {
+            key = null;
+        }
+        if (key != null && key.equals(fileKey)) {
+            fileOk = true;
+            return;
+        }
+        fileOk = false;
+        try {
+            prepare(path); // refuses to clobber what someone else put there
+            // Netty deletes the socket file when a listener closes: close the orphaned one before binding anew.
+            server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            server = bind(path);
+            fileOk = true;
+            metrics.recreated.increment();
+            LOG.warn("socket file {} was {}; listening there again (connected clients kept)", path,
+                    key == null ? "removed" : "replaced");
+        } catch (RuntimeException e) {
+            recreateLog.warn("socket file " + path + " is gone and cannot be recreated (health DOWN until it is)",
+                    String.valueOf(e.getMessage()));
+        }
     }
 
     /** Creates the parent directory; removes a stale socket file; refuses to clobber anything else. */
@@ -117,10 +185,10 @@ public final class SocketServer implements EventSink {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new io.dwcp.agent.config.StartupException("cannot create socket directory " + dir + " (dwcp.socket.path): " + e, e);
+            throw io.dwcp.agent.config.StartupException.mayHeal("cannot create socket directory " + dir + " (dwcp.socket.path): " + e, e);
         }
         if (!Files.isWritable(dir)) {
-            throw new io.dwcp.agent.config.StartupException("socket directory " + dir + " is not writable (dwcp.socket.path)", null);
+            throw io.dwcp.agent.config.StartupException.mayHeal("socket directory " + dir + " is not writable (dwcp.socket.path)", null);
         }
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -136,7 +204,7 @@ public final class SocketServer implements EventSink {
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-            throw new io.dwcp.agent.config.StartupException("another process is listening on " + path + " (dwcp.socket.path)", null);
+            throw io.dwcp.agent.config.StartupException.mayHeal("another process is listening on " + path + " (dwcp.socket.path)", null);
         } catch (IOException refused) {
             // Nobody home: a stale file from a crashed run.
             try {
@@ -156,9 +224,10 @@ public final class SocketServer implements EventSink {
         return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? "file" : "other";
     }
 
+    /** Listening, at the configured path (see {@link #checkFile()}). */
     public boolean isActive() {
         Channel c = server;
-        return c != null && c.isActive();
+        return c != null && c.isActive() && fileOk;
     }
 
     public int clients() {
@@ -192,6 +261,9 @@ public final class SocketServer implements EventSink {
     /** Flushes what clients can take within the bound, then closes. */
     @Override
     public synchronized void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
         if (server != null) {
             server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             server = null;

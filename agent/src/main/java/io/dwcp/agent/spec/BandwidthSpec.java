@@ -95,7 +95,9 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
 
     @Override
     public Serving<float[][], BandwidthForecast> serving(Context ctx) {
-        AccuracyTracker accuracy = new AccuracyTracker(ctx.config().windows().maxLinks(), ctx.registry());
+        AccuracyTracker accuracy = new AccuracyTracker(ctx.config().windows().maxLinks(),
+                ctx.config().windows().maxKeyBytes(), ctx.config().metrics().maxLinkSeries(),
+                ctx.config().metrics().maxLabelChars(), ctx.registry());
         ForecastArbitration arbitration = new ForecastArbitration(ctx.config().windows().maxLinks(),
                 ctx.config().forecast().intervalCoverage(), ctx.registry());
         return new Serving<>() {

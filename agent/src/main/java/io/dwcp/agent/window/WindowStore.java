@@ -8,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Windows per key (a link {@code node->peer} or a node), bounded twice: at most {@code maxKeys} keys,
- * the least recently updated evicted to make room, and keys idle longer than {@code idleNanos} swept.
- * So memory is {@code maxKeys × capacity × features × 4} bytes whatever senders do with ids.
+ * Windows per key (a link {@code node->peer} or a node), bounded three ways: at most {@code maxKeys} keys and
+ * at most {@code maxKeyBytes} of key strings (as {@link #keyBytes} estimates them), the least recently updated
+ * evicted to make room, and keys idle longer than {@code idleNanos} swept. So memory is at most
+ * {@code maxKeys × (capacity × features × 4 + overhead) + maxKeyBytes} whatever senders do with ids: issue 17
+ * item 1 found 30 KB ids holding 428 MB at the 10k-key cap when only the count was bounded.
  *
  * <p>Not thread-safe: confined to the pipeline worker, the only writer and reader.
  */
@@ -23,10 +25,20 @@ public final class WindowStore {
     private final LinkedHashMap<String, RingWindow> windows = new LinkedHashMap<>(64, 0.75f, true);
     private final Counter evictedFull;
     private final Counter evictedIdle;
+    private final Counter evictedBytes;
+    private final long maxKeyBytes;
+    private long keyBytesTotal;
+    private volatile long keyBytesGauge;
     private volatile int size;
     private java.util.function.Consumer<String> onEvict = k -> { };
 
     public WindowStore(String name, int capacity, int features, int maxKeys, long idleNanos, MeterRegistry registry) {
+        this(name, capacity, features, maxKeys, Long.MAX_VALUE, idleNanos, registry);
+    }
+
+    public WindowStore(String name, int capacity, int features, int maxKeys, long maxKeyBytes, long idleNanos,
+                       MeterRegistry registry) {
+        this.maxKeyBytes = maxKeyBytes;
         this.name = name;
         this.capacity = capacity;
         this.features = features;
@@ -38,6 +50,19 @@ public final class WindowStore {
                 .description("windows dropped").register(registry);
         evictedIdle = Counter.builder("dwcp.windows.evicted").tag("store", name).tag("cause", "idle")
                 .description("windows dropped").register(registry);
+        evictedBytes = Counter.builder("dwcp.windows.evicted").tag("store", name).tag("cause", "key_bytes")
+                .description("windows dropped").register(registry);
+        Gauge.builder("dwcp.windows.key.bytes", this, s -> s.keyBytesGauge).tag("store", name).baseUnit("bytes")
+                .description("estimated heap held by the keys of the windows (dwcp.windows.max-key-bytes)")
+                .register(registry);
+    }
+
+    /**
+     * Heap a key costs, estimated from above: the String and its array headers, two bytes a character (a Latin-1
+     * string takes one), and the map entry that holds it.
+     */
+    public static long keyBytes(String key) {
+        return 96L + 2L * key.length();
     }
 
     /** Told the key of every window evicted (e.g. to forget per-link state kept elsewhere). */
@@ -49,19 +74,36 @@ public final class WindowStore {
     public RingWindow add(String key, float[] vector, long timestampMillis, long nowNanos) {
         RingWindow w = windows.get(key);
         if (w == null) {
+            long kb = keyBytes(key);
             if (windows.size() >= maxKeys) {
-                Iterator<Map.Entry<String, RingWindow>> it = windows.entrySet().iterator();
-                String victim = it.next().getKey();
-                it.remove();
-                evictedFull.increment();
-                onEvict.accept(victim);
+                evictEldest(evictedFull);
+            }
+            while (!windows.isEmpty() && keyBytesTotal + kb > maxKeyBytes) {
+                evictEldest(evictedBytes);
             }
             w = new RingWindow(capacity, features);
             windows.put(key, w);
+            keyBytesTotal += kb;
+            keyBytesGauge = keyBytesTotal;
             size = windows.size();
         }
         w.add(vector, timestampMillis, nowNanos);
         return w;
+    }
+
+    private void evictEldest(Counter cause) {
+        Iterator<Map.Entry<String, RingWindow>> it = windows.entrySet().iterator();
+        String victim = it.next().getKey();
+        it.remove();
+        keyBytesTotal -= keyBytes(victim);
+        keyBytesGauge = keyBytesTotal;
+        cause.increment();
+        onEvict.accept(victim);
+    }
+
+    /** Estimated bytes of the keys now held (see {@link #keyBytes}). */
+    public long keyBytes() {
+        return keyBytesTotal;
     }
 
     public RingWindow get(String key) {
@@ -76,6 +118,7 @@ public final class WindowStore {
             Map.Entry<String, RingWindow> e = it.next();
             if (nowNanos - e.getValue().lastUpdateNanos() >= idleNanos) {
                 it.remove();
+                keyBytesTotal -= keyBytes(e.getKey());
                 n++;
                 onEvict.accept(e.getKey());
             }
@@ -83,6 +126,7 @@ public final class WindowStore {
         if (n > 0) {
             evictedIdle.increment(n);
             size = windows.size();
+            keyBytesGauge = keyBytesTotal;
         }
         return n;
     }

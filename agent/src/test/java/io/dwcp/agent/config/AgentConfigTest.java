@@ -31,6 +31,13 @@ class AgentConfigTest {
         assertEquals(256, c.ingest().maxIdBytes());
         assertEquals(1024, c.ingest().maxStringBytes());
         assertEquals(1 << 20, c.ingest().maxInflatedBytes());
+        assertEquals(32L << 20, c.pipeline().queueMaxBytes());
+        assertEquals(16L << 20, c.windows().maxKeyBytes());
+        assertEquals(Duration.ofSeconds(1), c.socket().checkInterval());
+        assertEquals(Duration.ofSeconds(10), c.socket().refusedLogInterval());
+        assertEquals(100, c.metrics().maxLinkSeries());
+        assertEquals(128, c.metrics().maxLabelChars());
+        assertTrue(c.describe().containsKey("dwcp.metrics"));
     }
 
     @Test
@@ -75,6 +82,16 @@ class AgentConfigTest {
         assertEquals("invalid configuration dwcp.socket.write-high-watermark=2048: must be greater than "
                         + "dwcp.socket.write-low-watermark (4096)",
                 error(Map.of("dwcp.socket.write-high-watermark", "2048", "dwcp.socket.write-low-watermark", "4096")));
+        assertEquals("invalid configuration dwcp.socket.check-interval=10s: must be between PT0.1S and PT5S",
+                error(Map.of("dwcp.socket.check-interval", "10s")));
+        assertEquals("invalid configuration dwcp.socket.refused-log-interval=0s: must be between PT0.1S and PT1H",
+                error(Map.of("dwcp.socket.refused-log-interval", "0s")));
+        assertEquals("invalid configuration dwcp.metrics.max-link-series=-1: must be between 0 and 10000",
+                error(Map.of("dwcp.metrics.max-link-series", "-1")));
+        assertEquals("invalid configuration dwcp.pipeline.queue-max-bytes=512KiB: must be between 1048576 and 4294967296 bytes",
+                error(Map.of("dwcp.pipeline.queue-max-bytes", "512KiB")));
+        assertEquals("invalid configuration dwcp.windows.max-key-bytes=lots: not a byte size (e.g. 1048576, 512MiB, 2GiB)",
+                error(Map.of("dwcp.windows.max-key-bytes", "lots")));
     }
 
     @Test

@@ -46,4 +46,35 @@ class WindowStoreTest {
         assertNull(st.get("old"));
         assertFalse(st.get("new") == null);
     }
+
+    /** Issue 17 item 1: 10k keys of 60 KB held 428 MB under a count-only bound. The key bytes are bounded too. */
+    @Test
+    void boundedByKeyBytesEvictsStalestWhateverTheKeyLengths() {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        long cap = 1 << 20;
+        WindowStore st = new WindowStore("t", 2, 1, 10_000, cap, Long.MAX_VALUE, reg);
+        String pad = "x".repeat(30_000);
+        for (int i = 0; i < 1000; i++) {
+            st.add(i + pad + "->" + pad, new float[] {1}, 0, i);
+            assertTrue(st.keyBytes() <= cap, "key bytes " + st.keyBytes() + " after " + i);
+        }
+        long held = 0;
+        for (int i = 0; i < 1000; i++) {
+            String k = i + pad + "->" + pad;
+            if (st.get(k) != null) {
+                held += 2L * k.length();
+            }
+        }
+        assertTrue(held <= cap, "characters held: " + held);
+        assertTrue(st.size() >= 8 && st.size() < 20, "keys kept: " + st.size());
+        assertTrue(st.get(999 + pad + "->" + pad) != null, "the newest key is kept");
+        assertEquals(1000 - st.size(), reg.get("dwcp.windows.evicted").tag("cause", "key_bytes").counter().count());
+        assertEquals((double) st.keyBytes(), reg.get("dwcp.windows.key.bytes").gauge().value());
+        // Short keys are unaffected by the byte bound: 10k of them fit.
+        WindowStore small = new WindowStore("s", 2, 1, 10_000, 16L << 20, Long.MAX_VALUE, reg);
+        for (int i = 0; i < 10_000; i++) {
+            small.add("n" + i + "->p", new float[] {1}, 0, i);
+        }
+        assertEquals(10_000, small.size());
+    }
 }

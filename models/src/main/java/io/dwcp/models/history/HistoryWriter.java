@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -23,15 +24,20 @@ import java.util.Map;
 public final class HistoryWriter implements AutoCloseable {
     private final Path file;
     private final FileChannel ch;
+    private final long headerBytes;
     private long size;
 
-    private HistoryWriter(Path file, FileChannel ch, long size) {
+    private HistoryWriter(Path file, FileChannel ch, long size, long headerBytes) {
         this.file = file;
         this.ch = ch;
         this.size = size;
+        this.headerBytes = headerBytes;
     }
 
-    /** Creates {@code file} (must not exist) and writes the header. */
+    /**
+     * Creates {@code file} (must not exist) and writes the header. If the header cannot be written (disk full),
+     * the file is removed again: a failed create leaves nothing behind (issue 17 item 6).
+     */
     public static HistoryWriter create(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
@@ -40,11 +46,40 @@ public final class HistoryWriter implements AutoCloseable {
             b.put(HistoryFormat.MAGIC).putInt(header.length).put(header)
                     .putInt(HistoryFormat.crc(header, 0, header.length)).flip();
             writeFully(ch, b);
-            return new HistoryWriter(file, ch, b.limit());
+            return new HistoryWriter(file, ch, b.limit(), b.limit());
         } catch (IOException | RuntimeException e) {
             ch.close();
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
+    }
+
+    /** Size of the header: a file of this size holds no block. */
+    public long headerBytes() {
+        return headerBytes;
+    }
+
+    /**
+     * After a failed {@link #write}: closes the file and cuts it back to its last whole block, or deletes it when
+     * it holds none, so a full disk leaves neither empty files nor torn tails. Returns the bytes left on disk.
+     */
+    public long abandon() throws IOException {
+        try {
+            ch.close();
+        } finally {
+            if (size <= headerBytes) {
+                Files.deleteIfExists(file);
+            } else {
+                try (FileChannel t = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    t.truncate(size);
+                }
+            }
+        }
+        return size <= headerBytes ? 0 : size;
     }
 
     static byte[] header() throws IOException {
