@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -60,95 +58,6 @@ public final class AttackSuite {
     public record Row(String attack, String volume, String outcome, boolean counted, boolean ok, double heapMb,
                       double rssMb, double rssAnonMb) {}
 
-    /** The agent under attack. */
-    static final class Agent implements AutoCloseable {
-        final Path dir;
-        final Path sock;
-        final int udpPort;
-        final int httpPort;
-        final Process process;
-        final InetSocketAddress udp;
-
-        Agent(String classPath, List<String> jvm, List<String> args) throws Exception {
-            dir = Files.createTempDirectory("dwcp-attack");
-            sock = dir.resolve("agent.sock");
-            udpPort = freeUdpPort();
-            httpPort = freeTcpPort();
-            udp = new InetSocketAddress(InetAddress.getLoopbackAddress(), udpPort);
-            List<String> cmd = new ArrayList<>(List.of(javaBin()));
-            cmd.addAll(jvm);
-            cmd.addAll(List.of("-cp", classPath, "io.dwcp.agent.Application", "run",
-                    "--dwcp.ingest.port=" + udpPort, "--micronaut.server.port=" + httpPort, "--dwcp.socket.path=" + sock,
-                    "--dwcp.socket.check-interval=1s"));
-            cmd.addAll(args);
-            ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
-            b.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-            process = b.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!healthy() && System.nanoTime() < deadline && process.isAlive()) {
-                Thread.sleep(100);
-            }
-            if (!healthy()) {
-                close();
-                throw new IllegalStateException("agent did not start; see " + dir.resolve("agent.log"));
-            }
-        }
-
-        boolean healthy() {
-            try {
-                var c = java.net.http.HttpClient.newHttpClient();
-                return c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/health"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        }
-
-        String metrics() {
-            return scrape(httpPort);
-        }
-
-        double metric(String name) {
-            return sum(metrics(), name);
-        }
-
-        double heapMb() {
-            String m = metrics();
-            double used = 0;
-            for (String l : m.split("\n")) {
-                if (l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\"")) {
-                    used += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-                }
-            }
-            return used / (1 << 20);
-        }
-
-        double rss() {
-            try {
-                return rssMb(process.pid(), "VmRSS:");
-            } catch (IOException e) {
-                return Double.NaN;
-            }
-        }
-
-        /** Anonymous RSS: heap, native allocations, JIT; not the mapped library files (TensorFlow's are ~0.4 GB). */
-        double rssAnon() {
-            try {
-                return rssMb(process.pid(), "RssAnon:");
-            } catch (IOException e) {
-                return Double.NaN;
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(25, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         boolean edge = Arrays.asList(args).contains("--edge");
         int seconds = 10;
@@ -168,7 +77,7 @@ public final class AttackSuite {
     /** Runs every attack against one agent process; a crashed agent fails the remaining rows. */
     public static List<Row> run(String classPath, boolean edge, int seconds) throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (Agent a = new Agent(classPath, edge ? EDGE_JVM : UNIT_JVM, edge ? EDGE_ARGS : List.of());
+        try (AttackTarget a = new AttackTarget(classPath, edge ? EDGE_JVM : UNIT_JVM, edge ? EDGE_ARGS : List.of());
              DatagramSocket out = new DatagramSocket()) {
             Random rnd = new Random(17);
             String pad = "x".repeat(30_000);
@@ -223,7 +132,7 @@ public final class AttackSuite {
         return rows;
     }
 
-    static void send(DatagramSocket out, Agent a, byte[] b) throws IOException {
+    static void send(DatagramSocket out, AttackTarget a, byte[] b) throws IOException {
         out.send(new DatagramPacket(b, b.length, a.udp));
     }
 
@@ -234,7 +143,7 @@ public final class AttackSuite {
         }
     }
 
-    static Row accounted(Agent a, String attack, String volume, long sent, double d0, double k0) throws InterruptedException {
+    static Row accounted(AttackTarget a, String attack, String volume, long sent, double d0, double k0) throws InterruptedException {
         double read = 0;
         double kernel = 0;
         for (int t = 0; t < 100; t++) {
@@ -255,7 +164,7 @@ public final class AttackSuite {
         String line(long i);
     }
 
-    static Row flood(Agent a, DatagramSocket out, String attack, int seconds, Lines lines) throws Exception {
+    static Row flood(AttackTarget a, DatagramSocket out, String attack, int seconds, Lines lines) throws Exception {
         double d0 = a.metric("dwcp_ingest_datagrams_total");
         double k0 = a.metric("dwcp_ingest_kernel_drops_total");
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -272,7 +181,7 @@ public final class AttackSuite {
         return r;
     }
 
-    static Row nan(Agent a, DatagramSocket out) throws Exception {
+    static Row nan(AttackTarget a, DatagramSocket out) throws Exception {
         // After the floods the record queue may still be full (a record sent now would be a counted queue_full):
         // wait for the pipeline to drain, then resend the record each second until its event arrives.
         for (int t = 0; t < 600 && a.metric("dwcp_pipeline_queue_depth") > 0; t++) {
@@ -330,7 +239,7 @@ public final class AttackSuite {
         }
     }
 
-    static Row clients(Agent a) throws Exception {
+    static Row clients(AttackTarget a) throws Exception {
         double r0 = a.metric("dwcp_socket_connections_refused_total");
         double c0 = a.metric("dwcp_socket_connections_total");
         List<SocketChannel> open = new ArrayList<>();
@@ -375,7 +284,7 @@ public final class AttackSuite {
                 "accepted %.0f, refused %.0f, %d log lines", accepted, refused, logLines), counted, ok, a.heapMb(), a.rss(), a.rssAnon());
     }
 
-    static Row socketDeleted(Agent a) throws Exception {
+    static Row socketDeleted(AttackTarget a) throws Exception {
         Files.delete(a.sock);
         long t0 = System.nanoTime();
         while (!Files.exists(a.sock) && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10)) {

@@ -57,7 +57,7 @@ public final class GpuProbe {
     }
 
     private static Result probe() {
-        if (io.dwcp.agent.config.KillSwitches.current().gpuDisabled()) {
+        if (io.dwcp.agent.config.AgentKillSwitches.current().gpuDisabled()) {
             return new Result(List.of(), "disabled by -Ddwcp.gpu.disable=true");
         }
         // Without the driver's device nodes no CUDA device can open: say so without loading TensorFlow (~650 MB

@@ -36,7 +36,7 @@ public final class GpuHealth implements AutoCloseable {
 
     /** Probes NVML and registers the gauges; on a host without a GPU only {@code dwcp_gpu_nvml_available 0}. */
     public static GpuHealth start(MeterRegistry registry) {
-        return start(registry, io.dwcp.agent.config.KillSwitches.current().gpuDisabled());
+        return start(registry, io.dwcp.agent.config.AgentKillSwitches.current().gpuDisabled());
     }
 
     /** As {@link #start(MeterRegistry)}, with the GPU kill switch given (tests). */

@@ -20,7 +20,7 @@ public final class Transports {
     private static final boolean EPOLL;
 
     static {
-        boolean disabled = io.dwcp.agent.config.KillSwitches.current().epollDisabled();
+        boolean disabled = io.dwcp.agent.config.AgentKillSwitches.current().epollDisabled();
         boolean ok = !disabled && Epoll.isAvailable();
         EPOLL = ok;
         if (ok) {

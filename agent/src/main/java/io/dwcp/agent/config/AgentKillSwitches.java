@@ -6,14 +6,14 @@ package io.dwcp.agent.config;
  * GPU, TensorFlow on CPU and no NVML gauges; {@code -Ddwcp.epoll.disable=true}: Java NIO instead of native
  * epoll) and the native code's ({@link io.dwcp.jni.KillSwitches}). Immutable.
  */
-public record KillSwitches(boolean gpuDisabled, boolean epollDisabled, io.dwcp.jni.KillSwitches nativeCode) {
+public record AgentKillSwitches(boolean gpuDisabled, boolean epollDisabled, io.dwcp.jni.KillSwitches nativeCode) {
     public static final String GPU = "dwcp.gpu.disable";
     public static final String EPOLL = "dwcp.epoll.disable";
 
-    private static final KillSwitches CURRENT = new KillSwitches(Boolean.getBoolean(GPU), Boolean.getBoolean(EPOLL),
+    private static final AgentKillSwitches CURRENT = new AgentKillSwitches(Boolean.getBoolean(GPU), Boolean.getBoolean(EPOLL),
             io.dwcp.jni.KillSwitches.current());
 
-    public static KillSwitches current() {
+    public static AgentKillSwitches current() {
         return CURRENT;
     }
 
