@@ -78,7 +78,7 @@ PY
   [ "$(rootdo stat -c '%U:%G %a %F' /run/dwcp-agent/agent.sock)" = "dwcp-agent:dwcp-agent 660 socket" ] \
     || fail "socket is $(rootdo stat -c '%U:%G %a %F' /run/dwcp-agent/agent.sock)"
   grep -q 'config dwcp.socket = .*maxClients=7[],]' "$WORK/agent.log" || fail "/etc/dwcp-agent/application.yml was not read"
-  grep -q 'config dwcp.pipeline = Pipeline\[queueCapacity=8192, maxDrain=256\]' "$WORK/agent.log" \
+  grep -q 'config dwcp.pipeline = Pipeline\[queueCapacity=8192, maxDrain=256, queueMaxBytes=8388608\]' "$WORK/agent.log" \
     || fail "edge.conf's environment did not override the file: $(grep 'config dwcp.pipeline' "$WORK/agent.log")"
   grep -q 'config dwcp.windows = .*maxLinks=1000, maxNodes=1000' "$WORK/agent.log" || fail "edge.conf window limits"
   grep -q 'config dwcp.socket = Socket\[path=/run/dwcp-agent/agent.sock' "$WORK/agent.log" || fail "socket path"
