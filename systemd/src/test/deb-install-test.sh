@@ -68,6 +68,8 @@ PY
     JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" TF_CPP_MIN_LOG_LEVEL=2 \
     /usr/bin/dwcp-agent run --dwcp.ingest.port="$udp" --micronaut.server.port="$http" >"$WORK/agent.log" 2>&1 &
   pid=$!
+  # A check that fails below must not leave the packaged agent (or the notify listener) running.
+  trap 'kill "$pid" "$notify_pid" 2>/dev/null || true' EXIT
   up=no
   for _ in $(seq 120); do
     if curl -sf "http://127.0.0.1:$http/health" >/dev/null; then up=yes; break; fi
