@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -86,7 +85,7 @@ final class ForecastArbitration {
         arbiter.observe(link, bandwidthMbps);
         double[] f = last.remove(link);
         if (f != null) {
-            calibrator().observe(link, f[0], bandwidthMbps);
+            intervals.observe(link, f[0], bandwidthMbps);
             if (bandwidthMbps > 0) {
                 servedApe.record(ape(f[0], bandwidthMbps));
                 for (int i = 0; i < candidateApe.length; i++) {
@@ -103,42 +102,46 @@ final class ForecastArbitration {
      */
     Served serve(String link, float[][] window, double modelMbps, Map<String, Object> modelParams) {
         priorFrom(modelParams);
-        double[] bw = new double[window.length];
-        for (int t = 0; t < window.length; t++) {
-            bw[t] = window[t][0];
-        }
-        double[] naive = NaivePredictors.all(bw);
         if (link == null) {
-            return new Served(NaivePredictors.MODEL, modelMbps, null, calibrator().interval(null, modelMbps));
+            return new Served(NaivePredictors.MODEL, modelMbps, null, intervals.interval(null, modelMbps));
         }
-        OnlineArbiter.Selection s = arbiter.select(link,
-                new double[] {modelMbps, naive[0], naive[1], naive[2]});
+        double[] candidates = candidates(window, modelMbps);
+        OnlineArbiter.Selection s = arbiter.select(link, candidates);
         if (last.containsKey(link) || last.size() < maxLinks) {
-            last.put(link, new double[] {s.value(), modelMbps, naive[0], naive[1], naive[2]});
+            double[] step = new double[1 + candidates.length];
+            step[0] = s.value();
+            System.arraycopy(candidates, 0, step, 1, candidates.length);
+            last.put(link, step);
         }
         served[s.index()].increment();
         Double mape = Double.isFinite(s.recentMape()) ? s.recentMape() : null;
-        return new Served(s.source(), s.value(), mape, calibrator().interval(link, s.value()));
+        return new Served(s.source(), s.value(), mape, intervals.interval(link, s.value()));
     }
 
     /** What a request for a link gets: its current source's forecast, without recording a step. */
     Served peek(String link, float[][] window, double modelMbps, Map<String, Object> modelParams) {
         priorFrom(modelParams);
+        if (link == null) {
+            return new Served(NaivePredictors.MODEL, modelMbps, null, intervals.interval(null, modelMbps));
+        }
+        String source = arbiter.current(link);
+        double v = candidates(window, modelMbps)[CANDIDATES.indexOf(source)];
+        return new Served(source, v, arbiter.recentMape(link, source).orElse(null), intervals.interval(link, v));
+    }
+
+    /** Every candidate's forecast of the link's next bandwidth, in {@link #CANDIDATES} order. */
+    private static double[] candidates(float[][] window, double modelMbps) {
         double[] bw = new double[window.length];
         for (int t = 0; t < window.length; t++) {
             bw[t] = window[t][0];
         }
-        double[] all = {modelMbps, NaivePredictors.lastValue(bw), NaivePredictors.harmonicMean(bw, 5),
-            NaivePredictors.ewma(bw, NaivePredictors.EWMA_ALPHA)};
-        String source = link == null ? NaivePredictors.MODEL : arbiter.current(link);
-        double v = all[CANDIDATES.indexOf(source)];
-        Optional<Double> mape = link == null ? Optional.empty() : arbiter.recentMape(link, source);
-        return new Served(source, v, mape.orElse(null), calibrator().interval(link, v));
+        double[] naive = NaivePredictors.all(bw);
+        return new double[] {modelMbps, naive[0], naive[1], naive[2]};
     }
 
     void forget(String link) {
         arbiter.forget(link);
-        calibrator().forget(link);
+        intervals.forget(link);
         last.remove(link);
     }
 
@@ -154,10 +157,6 @@ final class ForecastArbitration {
                 }
             }
         }
-    }
-
-    private IntervalCalibrator<String> calibrator() {
-        return intervals;
     }
 
     private static double ape(double forecast, double actual) {
