@@ -33,9 +33,8 @@ final class DegradationArbitration {
 
     private final OutcomeArbiter<String> arbiter;
     private final TrendDegradationForecaster trend = new TrendDegradationForecaster();
-    /** Per link, the last {@link DegradationSeries.Slo#SMOOTH} rows [bandwidth, latency, loss] for the SLO check. */
-    private final Map<String, double[][]> recent = new ConcurrentHashMap<>();
-    private final Map<String, int[]> next = new ConcurrentHashMap<>();
+    /** Per link, its last {@link DegradationSeries.Slo#SMOOTH} samples for the SLO check (a ring, written in place). */
+    private final Map<String, Recent> recent = new ConcurrentHashMap<>();
     private final int maxLinks;
     private final Counter servedModel;
     private final Counter servedTrend;
@@ -58,22 +57,25 @@ final class DegradationArbitration {
 
     /** The link's new sample (raw row): is its SLO breached now? Resolves the forecasts this completes. */
     void observe(String link, float[] row, DegradationSeries.Slo slo) {
-        int n = DegradationSeries.Slo.SMOOTH;
         if (!recent.containsKey(link) && recent.size() >= maxLinks) {
             return;
         }
-        double[][] rows = recent.computeIfAbsent(link, k -> new double[n][]);
-        int[] i = next.computeIfAbsent(link, k -> new int[1]);
-        rows[i[0] % n] = new double[] {row[0], row[1], row[2], row[3], row[4], row[5]};
-        i[0]++;
-        if (i[0] < n) {
-            return;
+        Recent r = recent.computeIfAbsent(link, k -> new Recent());
+        double[] slot = r.rows[(int) (r.added % r.rows.length)];
+        for (int j = 0; j < slot.length; j++) {
+            slot[j] = row[j];
         }
-        double[][] ordered = new double[n][];
-        for (int k = 0; k < n; k++) {
-            ordered[k] = rows[(i[0] + k) % n];
+        r.added++;
+        if (r.added >= r.rows.length) {
+            // The check is on the mean of the SMOOTH rows, so the ring's order does not matter.
+            arbiter.observe(link, slo.breached(r.rows, r.rows.length - 1));
         }
-        arbiter.observe(link, slo.breached(ordered, n - 1));
+    }
+
+    /** One link's last samples [bandwidth, latency, loss]; touched by the pipeline worker only. */
+    private static final class Recent {
+        final double[][] rows = new double[DegradationSeries.Slo.SMOOTH][3];
+        long added;
     }
 
     /**
@@ -101,6 +103,5 @@ final class DegradationArbitration {
     void forget(String link) {
         arbiter.forget(link);
         recent.remove(link);
-        next.remove(link);
     }
 }
