@@ -124,15 +124,9 @@ final class TransferRecommender {
     /** {@code params.node_id} and {@code params.peer_id} of a {@code RecommendTransfer} request. */
     static String linkKey(com.fasterxml.jackson.databind.JsonNode p) {
         io.dwcp.agent.protocol.Params.only(p, java.util.Set.of("node_id", "peer_id"), "params");
-        com.fasterxml.jackson.databind.JsonNode n = p.get("node_id");
-        if (n == null || !n.isTextual()) {
-            throw new IllegalArgumentException("params.node_id (string) is required");
-        }
-        com.fasterxml.jackson.databind.JsonNode peer = p.get("peer_id");
-        if (peer == null || !peer.isTextual()) {
-            throw new IllegalArgumentException("params.peer_id (string) is required with node_id");
-        }
-        return MetricRecord.key(n.asText(), peer.asText());
+        // RecommendTransfer takes no window, so unlike the model requests there is no alternative to name.
+        String[] s = io.dwcp.agent.protocol.Params.subject(p, true, "params.node_id (string) is required");
+        return MetricRecord.key(s[0], s[1]);
     }
 
     /** A model's window was evicted: a link's advice goes with its window. */

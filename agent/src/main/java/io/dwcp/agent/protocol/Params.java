@@ -24,6 +24,25 @@ public final class Params {
         }
     }
 
+    /**
+     * Who a request names: {@code {node_id}}, or {@code {node_id, peer_id}} when {@code link}. {@code missingNode}
+     * is the error for an absent node_id, since requests differ in what else could have stood in for it.
+     */
+    public static String[] subject(JsonNode p, boolean link, String missingNode) {
+        JsonNode n = p.get("node_id");
+        if (n == null || !n.isTextual()) {
+            throw new IllegalArgumentException(missingNode);
+        }
+        if (!link) {
+            return new String[] {n.asText()};
+        }
+        JsonNode peer = p.get("peer_id");
+        if (peer == null || !peer.isTextual()) {
+            throw new IllegalArgumentException("params.peer_id (string) is required with node_id");
+        }
+        return new String[] {n.asText(), peer.asText()};
+    }
+
     /** A non-empty array of rows, each of {@code features} finite numbers. */
     public static float[][] rows(JsonNode w, int features, String where) {
         if (w == null || !w.isArray() || w.isEmpty()) {

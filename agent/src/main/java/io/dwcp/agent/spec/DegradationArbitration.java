@@ -85,6 +85,11 @@ final class DegradationArbitration {
     Served serve(String link, DegradationInput input, DegradationVerdict model,
                  Predictor<DegradationInput, DegradationVerdict> m, boolean record) {
         String version = m.name() + "/" + m.version();
+        if (m instanceof TrendDegradationForecaster) {
+            // No trained model is loaded: the trend itself ran, so there is nothing to arbitrate against.
+            servedTrend.increment();
+            return new Served(TREND, model, version, null);
+        }
         if (link == null) {
             return new Served(MODEL, model, version, null);
         }

@@ -58,18 +58,8 @@ final class RequestParams {
     }
 
     static String key(JsonNode p, boolean link) {
-        JsonNode n = p.get("node_id");
-        if (n == null || !n.isTextual()) {
-            throw new IllegalArgumentException("params.node_id (string) or params.window is required");
-        }
-        if (!link) {
-            return n.asText();
-        }
-        JsonNode peer = p.get("peer_id");
-        if (peer == null || !peer.isTextual()) {
-            throw new IllegalArgumentException("params.peer_id (string) is required with node_id");
-        }
-        return MetricRecord.key(n.asText(), peer.asText());
+        String[] s = Params.subject(p, link, "params.node_id (string) or params.window is required");
+        return MetricRecord.key(s[0], link ? s[1] : null);
     }
 
     /** The link or node a request named (null for a bare window), stamped with its window's newest sample time. */

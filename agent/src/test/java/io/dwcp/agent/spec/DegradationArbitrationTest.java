@@ -51,4 +51,20 @@ class DegradationArbitrationTest {
         assertEquals("baseline-trend/1", now.modelVersion());
         assertEquals("model", a.serve(null, in, alarm(), WOLF, true).source(), "a bare window is the model's");
     }
+
+    @Test
+    void withNoTrainedModelTheTrendServesAsItselfAndNothingIsArbitrated() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DegradationArbitration a = new DegradationArbitration(100, registry);
+        io.dwcp.agent.predict.TrendDegradationForecaster trend = new io.dwcp.agent.predict.TrendDegradationForecaster();
+        float[][] window = new float[60][];
+        java.util.Arrays.fill(window, new float[] {800, 40, 0.001f, 1, 0, 0});
+        DegradationInput in = new DegradationInput(window, SLO);
+        DegradationVerdict v = trend.predictBatch(List.of(in)).get(0);
+        DegradationArbitration.Served s = a.serve("a->b", in, v, trend, true);
+        assertEquals("trend", s.source());
+        assertEquals(null, s.recentBrier(), "no scores: there was no second opinion to score");
+        assertEquals("trend", a.serve(null, in, v, trend, true).source(), "a bare window too");
+        assertEquals(2.0, registry.get("dwcp.degradation.served").tag("source", "trend").counter().count());
+    }
 }
