@@ -48,7 +48,7 @@ class NetsAgainstTensorFlowTest {
         assertEquals(model, w.model());
         NetKind k = w.kind();
         int[] in = k.inputShape(w.dims());
-        float[] x = realistic(k, in, BATCH, new Random(1000 + model.hashCode()));
+        float[] x = NetInputs.realistic(k, in, BATCH, new Random(1000 + model.hashCode()));
         long[] shape = new long[in.length + 1];
         shape[0] = BATCH;
         for (int i = 0; i < in.length; i++) shape[i + 1] = in[i];
@@ -68,29 +68,6 @@ class NetsAgainstTensorFlowTest {
                         + " differs from TensorFlow by " + abs + " (scaled " + scaled + ")");
             }
         }
-    }
-
-    /** Scaled inputs as the serving wrappers produce them: per-feature levels N(0, 1) with small random walks. */
-    static float[] realistic(NetKind k, int[] in, int batch, Random r) {
-        int per = 1;
-        for (int s : in) per *= s;
-        float[] x = new float[batch * per];
-        for (int b = 0; b < batch; b++) {
-            if (in.length == 1) {
-                for (int i = 0; i < per; i++) x[b * per + i] = (float) (r.nextGaussian() * 1.5);
-                continue;
-            }
-            int w = in[0], f = in[1];
-            for (int j = 0; j < f; j++) {
-                double v = r.nextGaussian() * (k == NetKind.DEGRADATION ? 0.7 : 1.2);
-                double step = 0.02 + 0.1 * r.nextDouble();
-                for (int t = 0; t < w; t++) {
-                    v += step * r.nextGaussian();
-                    x[b * per + t * f + j] = (float) v;
-                }
-            }
-        }
-        return x;
     }
 
     @ParameterizedTest
