@@ -1,11 +1,13 @@
 /*
  * dwcp_harness - checks the CUDA kernels against the C ones and times both, with no JVM (issue 5).
  *
- *   target/bin/dwcp_harness [trees rows features reps]      defaults: 100 100000 6 5
+ *   target/bin/dwcp_harness [trees rows features reps [sums.out]]      defaults: 100 100000 6 5
  *
  * Builds a random Isolation-Forest-shaped forest (FlatForest arrays, depth <= 8) and random rows, then:
  *   - forest path sums: C vs CUDA must be bit-identical (same double additions in the same order);
- *   - best-of-reps wall time of each, CUDA including host<->device copies.
+ *   - best-of-reps wall time of each, CUDA including host<->device copies;
+ *   - with sums.out, the C sums as raw doubles, so two builds (x86-64 and arm64 under qemu) can be compared
+ *     byte for byte: the forest contract is bit-identical on every architecture, not only C vs CUDA.
  * Exit status: 0 all equal, 1 a mismatch or a kernel error, 2 CUDA unavailable (the reason is printed).
  */
 #define _POSIX_C_SOURCE 199309L
@@ -115,6 +117,13 @@ int main(int argc, char **argv) {
         dwcp_cuda_forest_destroy(hg);
     }
     dwcp_forest_destroy(hc);
+    if (argc > 5) {
+        FILE *f = fopen(argv[5], "wb");
+        if (f == NULL || fwrite(sc, sizeof(double), (size_t) rows, f) != (size_t) rows || fclose(f) != 0) {
+            fprintf(stderr, "cannot write %s\n", argv[5]);
+            return 1;
+        }
+    }
 
     if (probe != DWCP_OK) return 2;
     return mism ? 1 : 0;
