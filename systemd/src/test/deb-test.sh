@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Package test for dwcp-agent_*.deb (issue 6), run by Maven in the verify phase of systemd/.
+#   deb-test.sh PACKAGE.deb [NAME [ARCHITECTURE]]      defaults: dwcp-agent all (the pom passes its own)
 #   1. dpkg-deb -I / -c: control fields, conffiles, every file where the unit and launcher expect it.
 #   2. maintainer scripts: sh -n, and they never enable or start the service.
 #   3. systemd-analyze verify on the unit (alone and with each drop-in) in the extracted tree, and
@@ -9,12 +10,17 @@
 #      systemd), then: user/group/dirs made by postinst, nothing enabled, the packaged launcher runs the
 #      packaged jar as dwcp-agent (health UP, socket mode 0660 group dwcp-agent, SIGTERM → 143), an upgrade
 #      keeps a locally edited conffile, purge removes user, group and directories.
+#      Not for a package of another architecture than this host's (the arm64 edge package on x86-64): its
+#      agent is run under qemu by arm64-smoke.sh instead. Such a package's jar must hold ELF objects for
+#      its architecture only, among them our JNI libraries and Netty's epoll transport (step 3).
 # Steps that need a missing tool or privilege are skipped with a message saying so; DWCP_DEB_TEST_STRICT=1
 # (set by .ci/run, which installs the tools) turns a missing tool into a failure. Missing privileges (not
 # root, no overlayfs in the container) stay skips: step 4 is then not run, and the message says so.
 set -euo pipefail
 
 deb=$(readlink -f "$1")
+want_pkg=${2:-dwcp-agent}
+want_arch=${3:-all}
 here=$(cd "$(dirname "$0")" && pwd)
 strict=${DWCP_DEB_TEST_STRICT:-0}
 work=$(mktemp -d /tmp/dwcp-deb-test.XXXXXX)
@@ -36,11 +42,11 @@ fi
 
 # --- 1. control and contents ----------------------------------------------------------------------
 info=$(dpkg-deb -I "$deb")
-for f in "Package: dwcp-agent" "Architecture: all" \
+for f in "Package: $want_pkg" "Architecture: $want_arch" \
          "Depends: openjdk-17-jre-headless | java17-runtime-headless, adduser"; do
   grep -qF " $f" <<<"$info" || fail "control lacks '$f'"
 done
-[ "$(dpkg-deb -f "$deb" Package)" = dwcp-agent ] || fail "package name"
+[ "$(dpkg-deb -f "$deb" Package)" = "$want_pkg" ] || fail "package name"
 pass "control: name, architecture, Depends on a Java 17 runtime"
 
 dpkg-deb -e "$deb" "$work/control"
@@ -60,9 +66,9 @@ expect -rw-r--r-- /lib/systemd/system/dwcp-agent-retrain.service
 expect -rw-r--r-- /lib/systemd/system/dwcp-agent-retrain.timer
 expect -rw-r--r-- /usr/share/dwcp-agent/systemd/retrain-edge.conf
 expect -rw-r--r-- /etc/dwcp-agent/application.yml
-expect -rw-r--r-- /usr/share/doc/dwcp-agent/README.md
-expect -rw-r--r-- /usr/share/doc/dwcp-agent/PROTOCOL.md
-expect -rw-r--r-- /usr/share/doc/dwcp-agent/copyright
+expect -rw-r--r-- "/usr/share/doc/$want_pkg/README.md"
+expect -rw-r--r-- "/usr/share/doc/$want_pkg/PROTOCOL.md"
+expect -rw-r--r-- "/usr/share/doc/$want_pkg/copyright"
 expect drwxr-x--- /var/lib/dwcp-agent/models
 if grep -qE '\./lib/systemd/system/dwcp-agent\.service\.d|\./etc/systemd/' <<<"$contents"; then
   fail "a drop-in or an enablement link is installed active; drop-ins must be opt-in"
@@ -95,6 +101,49 @@ sock=$(sed -n 's/^ *path: *\(.*\)$/\1/p' "$tree$conf" | head -1)
 [ "$(dirname "$sock")" = /run/dwcp-agent ] || fail "config socket $sock is not in the unit's RuntimeDirectory=dwcp-agent"
 grep -qx 'RuntimeDirectory=dwcp-agent' "$unit" || fail "RuntimeDirectory"
 pass "unit: ExecStart=$exec_start, config $conf, jar $jar, socket $sock all line up"
+
+# A package for one architecture: every ELF object in its jar is for that machine (no other platform's natives
+# carried along), and the ones the agent needs are there: our libraries under JavaCPP's platform name (Loader
+# finds them with no change in Java code) and Netty's epoll transport (the Unix socket).
+case $want_arch in
+  arm64) elf_machine=183 javacpp=linux-arm64 netty=aarch_64 ;;
+  amd64) elf_machine=62 javacpp=linux-x86_64 netty=x86_64 ;;
+  *) elf_machine= ;;
+esac
+if [ -n "$elf_machine" ] && ! command -v python3 >/dev/null; then
+  skip "python3 not installed: natives in the $want_arch jar not checked"
+elif [ -n "$elf_machine" ]; then
+  python3 - "$tree$jar" "$elf_machine" "$javacpp" "$netty" <<'PY' || fail "natives in the $want_arch jar (above)"
+import struct, sys, zipfile
+jar, machine, javacpp, netty = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+z = zipfile.ZipFile(jar)
+names = set(z.namelist())
+bad, elf = [], 0
+for n in sorted(names):
+    if n.endswith("/"):
+        continue
+    with z.open(n) as f:
+        head = f.read(20)
+    if head[:4] == b"\x7fELF":
+        elf += 1
+        m = struct.unpack("<H", head[18:20])[0]
+        if m != machine:
+            bad.append("%s (e_machine %d)" % (n, m))
+    elif n.endswith((".dll", ".dylib", ".jnilib")):
+        bad.append(n)
+need = ["io/dwcp/jni/internal/%s/lib%s.so" % (javacpp, l)
+        for l in ("jniDwcpNets", "jniDwcpCpu", "jniDwcpCuda", "dwcp_nets", "dwcp_cpu", "dwcp_cuda")]
+need.append("META-INF/native/libnetty_transport_native_epoll_%s.so" % netty)
+missing = [n for n in need if n not in names]
+for n in bad:
+    print("deb-test: other platform's native in the jar: " + n, file=sys.stderr)
+for n in missing:
+    print("deb-test: jar lacks " + n, file=sys.stderr)
+print("deb-test: %d ELF objects in the jar, %d for e_machine %d" % (elf, elf - len([b for b in bad if "e_machine" in b]), machine))
+sys.exit(1 if bad or missing else 0)
+PY
+  pass "$want_arch jar: only $want_arch natives; JNI libraries under $javacpp, Netty epoll $netty"
+fi
 
 if command -v systemd-analyze >/dev/null; then
   # verify needs the standard targets (multi-user.target, sysinit.target) inside --root.
@@ -141,6 +190,11 @@ else
 fi
 
 # --- 4. install, run, upgrade, purge in a throw-away overlay root ---------------------------------
+host_arch=$(dpkg --print-architecture 2>/dev/null || echo unknown)
+if [ "$want_arch" != all ] && [ "$want_arch" != "$host_arch" ]; then
+  skip_priv "package for $want_arch, host is $host_arch: not installed here (systemd/src/test/arm64-smoke.sh runs its agent under qemu)"
+  exit 0
+fi
 if [ "$(id -u)" != 0 ]; then
   skip_priv "not root: install test into an overlay root needs mount namespaces"
   exit 0
