@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # arm64 smoke test of the edge package (issue 16), on an x86-64 host under qemu-user:
 #   systemd/src/test/arm64-smoke.sh systemd/target/dwcp-agent-edge_<version>_arm64.deb
-# 1. An arm64 Java 17 from Debian (openjdk-17-jre-headless:arm64 and the libraries it loads), fetched once with
-#    apt-get into a private root, not installed: apt's own state for arm64 lives there too, so the host's dpkg
-#    architectures and package lists are not touched. Kept between runs.
+# 1. An arm64 Java 17 from Debian (openjdk-17-jre-headless:arm64 and the libraries it loads), fetched once by
+#    .ci/arm64-jre into a private root, not installed (the host's dpkg architectures are not touched); kept.
 # 2. The package unpacked (dpkg-deb -x) into a temp dir; its launcher (/usr/bin/dwcp-agent) runs its jar with
 #    that JVM under qemu-aarch64, with the edge drop-in's environment and JVM options, on free ports, a socket and
 #    state in the temp dir.
@@ -41,22 +40,11 @@ for t in "$qemu" "$cc" dpkg-deb python3 curl; do
 done
 [ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ] || fail "$deb is not an arm64 package"
 
-# --- 1. arm64 JRE from Debian, in a private root -------------------------------------------------------------
-if [ ! -x "$root/jre/$jvm" ]; then
-  command -v apt-get >/dev/null || fail "apt-get not found: cannot fetch the arm64 JRE"
-  step=$(date +%s.%N)
-  rm -rf "$root/jre" "$root/debs"
-  mkdir -p "$root/apt/lists/partial" "$root/apt/cache/archives/partial" "$root/debs"
-  apt_arm64=(-o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o "Dir::State::Lists=$root/apt/lists"
-    -o "Dir::Cache=$root/apt/cache" -o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
-  apt-get "${apt_arm64[@]}" -qq update
-  # The JRE's other Depends (fonts, cups, sound, nss) are for GUI, printing and TLS, which the agent never loads.
-  (cd "$root/debs" && apt-get "${apt_arm64[@]}" -qq download openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g)
-  for d in "$root"/debs/*.deb; do dpkg-deb -x "$d" "$root/jre"; done
-  [ -x "$root/jre/$jvm" ] || fail "no $jvm in the fetched packages"
-  pass "arm64 JRE fetched into $root/jre ($(ls "$root"/debs | tr '\n' ' ')) in $(since "$step")"
-fi
-"$qemu" -L "$root/jre" "$root/jre/$jvm" -version 2>&1 | grep -q 'version "17' || fail "the arm64 JVM does not run under $qemu"
+# --- 1. arm64 JRE from Debian, in a private root (.ci/arm64-jre) -------------------------------------------
+step=$(date +%s.%N)
+jre=$("$(dirname "$0")/../../../.ci/arm64-jre" "$root") || fail "cannot fetch the arm64 JRE (.ci/arm64-jre)"
+pass "arm64 JRE at $jre ($(since "$step"))"
+"$qemu" -L "$jre" "$jre/$jvm" -version 2>&1 | grep -q 'version "17' || fail "the arm64 JVM does not run under $qemu"
 
 # --- 2. the package, its launcher, its jar ------------------------------------------------------------------
 work=$(mktemp -d /tmp/dwcp-arm64-smoke.XXXXXX)
@@ -89,7 +77,7 @@ C
 "$cc" -O2 -shared -fPIC -o "$work/qemu-sockopt.so" "$work/qemu-sockopt.c" -ldl
 cat >"$work/java" <<EOF
 #!/bin/sh
-exec $qemu -L $root/jre -E LD_PRELOAD=$work/qemu-sockopt.so $root/jre/$jvm "\$@"
+exec $qemu -L $jre -E LD_PRELOAD=$work/qemu-sockopt.so $jre/$jvm "\$@"
 EOF
 chmod +x "$work/java"
 free_port() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, int(sys.argv[1])); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"; }
