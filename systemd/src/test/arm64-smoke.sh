@@ -10,8 +10,8 @@
 #    arm64 JNI libraries in the jar loaded and passed their golden checks); one `transfer` datagram in over UDP,
 #    one `compression_choice` out on the Unix socket; the datagram and the prediction counted in /metrics;
 #    SIGTERM ends it with status 143. Prints the time each step took.
-# Slow (qemu emulates every instruction): minutes, not for the unit suite; the README and native/README.md record
-# a run. Needs qemu-user, gcc-aarch64-linux-gnu, apt-get (network to the Debian mirror on the first run), dpkg-deb,
+# Slow (qemu emulates every instruction): about a minute here, too slow for CI; the README and native/README.md
+# record two runs. Needs qemu-user, gcc-aarch64-linux-gnu, apt-get (network to the Debian mirror on the first run), dpkg-deb,
 # python3, curl.
 # qemu-user (7.2, Debian 12) does not emulate getsockopt(IPPROTO_IP, IP_RECVORIGDSTADDR): it answers ENOPROTOOPT,
 # which Netty's epoll datagram channel asks on every read, so each datagram became a channel error under qemu
@@ -44,7 +44,8 @@ done
 step=$(date +%s.%N)
 jre=$("$(dirname "$0")/../../../.ci/arm64-jre" "$root") || fail "cannot fetch the arm64 JRE (.ci/arm64-jre)"
 pass "arm64 JRE at $jre ($(since "$step"))"
-"$qemu" -L "$jre" "$jre/$jvm" -version 2>&1 | grep -q 'version "17' || fail "the arm64 JVM does not run under $qemu"
+version=$("$qemu" -L "$jre" "$jre/$jvm" -version 2>&1) || true
+grep -q 'version "17' <<<"$version" || fail "the arm64 JVM does not run under $qemu: $version"
 
 # --- 2. the package, its launcher, its jar ------------------------------------------------------------------
 work=$(mktemp -d /tmp/dwcp-arm64-smoke.XXXXXX)
