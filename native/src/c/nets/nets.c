@@ -57,6 +57,8 @@ typedef struct lstm {
     float *wx; /* [in][4H], gates i f g o side by side */
     float *wh; /* [H][4H] */
     float *b;  /* [4H] */
+    /* the same packed per block of K->kvec units for K->lstm_step (NULL when H % kvec != 0) */
+    float *wxp, *whp, *bp;
 } lstm;
 
 typedef struct dwcp_net {
@@ -65,6 +67,7 @@ typedef struct dwcp_net {
     int in_size, out_size[3];
     long long scratch;
     float *store; /* one allocation holding every tensor below */
+    float *pack;  /* the LSTMs' weights packed for the fused step */
     /* forecaster */
     lstm l;
     float *d1_w, *d1_b, *d2_w, *d2_b, *d3_w, *d3_b, *ds;
@@ -141,6 +144,51 @@ static void take_lstm(reader *r, lstm *l, int in, int h) {
     l->wx = take_gates(r, in, h);
     l->wh = take_gates(r, h, h);
     l->b = take(r, 4L * h);
+}
+
+/* Gate-interleaved [k][4H] into blocks of V units: block u, row k = gates i, f, g, o of units u*V .. u*V+V-1,
+ * the sigmoid gates (i, f, o) halved: the step computes sigmoid(z) as 0.5 + 0.5*tanh(z/2), and halving is
+ * exact, so the results are those of the unpacked weights. */
+static void pack_one(const float *w, int k, int h, int v, float *dst) {
+    for (int u = 0; u < h / v; u++)
+        for (int kk = 0; kk < k; kk++)
+            for (int g = 0; g < 4; g++) {
+                float *d = dst + (((long)u * k + kk) * 4 + g) * v;
+                const float *sw = w + (long)kk * 4 * h + (long)g * h + (long)u * v;
+                for (int j = 0; j < v; j++) d[j] = g == 2 ? sw[j] : 0.5f * sw[j];
+            }
+}
+
+static int lstm_list(dwcp_net *n, lstm **ls) {
+    int c = 0;
+    if (n->kind == DWCP_NET_FORECASTER) ls[c++] = &n->l;
+    else if (n->kind == DWCP_NET_AUTOENCODER) { ls[c++] = &n->enc; ls[c++] = &n->dec; }
+    else if (n->kind == DWCP_NET_DEGRADATION)
+        for (int l = 0; l < n->dims[3]; l++) { ls[c++] = &n->fw[l]; ls[c++] = &n->bw[l]; }
+    return c;
+}
+
+/* Packs every LSTM whose width is a multiple of the chosen instruction set's vector for K->lstm_step; the
+ * others keep the GEMM + cell path. 0 when out of memory. */
+static int pack_lstms(dwcp_net *n) {
+    lstm *ls[8];
+    const int c = lstm_list(n, ls), v = K->kvec;
+    size_t total = 0;
+    for (int i = 0; i < c; i++)
+        if (ls[i]->hidden % v == 0) total += (size_t)lstm_count(ls[i]->in, ls[i]->hidden);
+    if (total == 0) return 1;
+    float *p = aligned_alloc(64, (total * sizeof(float) + 63) / 64 * 64);
+    if (!p) return 0;
+    n->pack = p;
+    for (int i = 0; i < c; i++) {
+        lstm *l = ls[i];
+        const int in = l->in, h = l->hidden;
+        if (h % v) continue;
+        l->wxp = p; pack_one(l->wx, in, h, v, p); p += 4L * in * h;
+        l->whp = p; pack_one(l->wh, h, h, v, p); p += 4L * h * h;
+        l->bp = p; pack_one(l->b, 1, h, v, p); p += 4L * h;
+    }
+    return 1;
 }
 
 /* Scratch floats for one tile of NETS_TILE rows, per kind. */
@@ -237,6 +285,7 @@ int dwcp_net_create(int kind, const int *dims, int ndims, const float *params, l
         break;
     }
     }
+    if (!pack_lstms(n)) { dwcp_net_destroy((long long)(intptr_t)n); return DWCP_NETS_ENOMEM; }
     n->scratch = scratch_for(n);
     *handle = (long long)(intptr_t)n;
     return DWCP_NETS_OK;
@@ -259,6 +308,7 @@ int dwcp_net_destroy(long long handle) {
     dwcp_net *n = (dwcp_net *)(intptr_t)handle;
     if (n) {
         free(n->store);
+        free(n->pack);
         free(n);
     }
     return DWCP_NETS_OK;
@@ -273,6 +323,19 @@ int dwcp_net_destroy(long long handle) {
 static void lstm_run(const lstm *l, const float *x, long ldx_row, long ldx_step, int rows, int steps, int reverse,
                      float *hs, long ldh_row, long ldh_step, float *z, float *zx, float *c, int zx_const) {
     const int H = l->hidden, G = 4 * H;
+    if (l->wxp && ldh_step != 0) {
+        /* fused step; h_t and h_{t-1} are distinct (ldh_step != 0) as the step requires */
+        if (zx_const) K->gemm(x, (int)ldx_row, rows, l->in, l->wx, G, l->b, zx, G, 0);
+        const float *hprev = NULL;
+        for (int s = 0; s < steps; s++) {
+            const int t = reverse ? steps - 1 - s : s;
+            float *hout = hs + (long)t * ldh_step;
+            K->lstm_step(zx_const ? NULL : x + (long)t * ldx_step, ldx_row, l->in, hprev, ldh_row, H, l->wxp, l->whp,
+                         l->bp, zx_const ? zx : NULL, G, H, rows, c, hout, ldh_row);
+            hprev = hout;
+        }
+        return;
+    }
     if (zx_const) K->gemm(x, (int)ldx_row, rows, l->in, l->wx, G, l->b, zx, G, 0);
     const float *hprev = NULL;
     for (int s = 0; s < steps; s++) {
@@ -328,17 +391,34 @@ static void forecaster_tile(const dwcp_net *n, const float *x, int rows, float *
     float *aug = s, *z = aug + NETS_TILE * 100, *c = z + NETS_TILE * 4 * H, *h = c + NETS_TILE * H,
           *mid = h + NETS_TILE * H, *delta = mid + NETS_TILE * H;
     (void)delta;
+    typedef float v4 __attribute__((vector_size(16), aligned(4), may_alias));
+    const v4 ds = *(const v4 *)n->ds;
     for (int r = 0; r < rows; r++) {
         const float *xr = x + (long)r * 60, *last = xr + 54;
         float *ar = aug + (long)r * 100;
+        const v4 l4 = *(const v4 *)last;
         for (int t = 0; t < 10; t++) {
             for (int f = 0; f < 6; f++) ar[t * 10 + f] = xr[t * 6 + f];
-            for (int f = 0; f < 4; f++) ar[t * 10 + 6 + f] = (xr[t * 6 + f] - last[f]) / n->ds[f];
+            /* the 4 deltas in one vector division (the same IEEE quotients as one at a time) */
+            *(v4 *)(ar + t * 10 + 6) = (*(const v4 *)(xr + t * 6) - l4) / ds;
         }
     }
-    /* h holds only the latest state: each step overwrites it after reading it (gemm accumulates into z
-     * before lstm_cell writes h). */
-    lstm_run(&n->l, aug, 100, 10, rows, 10, 0, h, H, 0, z, NULL, c, 0);
+    if (n->l.wxp) {
+        /* fused steps, h_t written alternately into h and z (unused by this path): the step reads all of
+         * h_{t-1} while it writes h_t */
+        float *hb[2] = {h, z};
+        const float *hprev = NULL;
+        for (int t = 0; t < 10; t++) {
+            K->lstm_step(aug + t * 10, 100, 10, hprev, H, H, n->l.wxp, n->l.whp, n->l.bp, NULL, 0, H, rows, c,
+                         hb[t & 1], H);
+            hprev = hb[t & 1];
+        }
+        h = hb[1];
+    } else {
+        /* h holds only the latest state: each step overwrites it after reading it (gemm accumulates into z
+         * before lstm_cell writes h). */
+        lstm_run(&n->l, aug, 100, 10, rows, 10, 0, h, H, 0, z, NULL, c, 0);
+    }
     K->gemm(h, H, rows, H, n->d1_w, H, n->d1_b, mid, H, 0);
     K->tanh_(mid, rows * H);
     K->gemm(mid, H, rows, H, n->d2_w, 4, n->d2_b, delta, 4, 0);
@@ -445,6 +525,14 @@ int dwcp_net_forward(long long handle, const float *x, int batch, float *out0, f
     const int in = n->in_size;
     for (long r = 0; r < batch; r++) {
         const float *xr = x + r * in;
+        /* branch-free test on the exponent bits (vectorises); the position is searched only on failure */
+        unsigned bad = 0;
+        for (int i = 0; i < in; i++) {
+            uint32_t u;
+            memcpy(&u, xr + i, sizeof u);
+            bad |= (u & 0x7f800000u) == 0x7f800000u;
+        }
+        if (!bad) continue;
         for (int i = 0; i < in; i++) {
             if (!isfinite(xr[i])) {
                 if (err) { err[0] = (int)r; err[1] = i; }

@@ -15,6 +15,14 @@ typedef struct nets_kern {
     /* In-place activations over n floats. */
     void (*tanh_)(float *v, int n);
     void (*relu)(float *v, int n);
+    /* One fused LSTM step over packed weights (nets_kern.h, lstm_step): reads x_t [rows][kx] (x may be NULL
+     * when zinit carries the input projection) and h_{t-1} (hp NULL on the first step), updates c [rows][H]
+     * and writes h [rows] ldh apart. Needs hidden % kvec == 0; h must not alias hp. */
+    void (*lstm_step)(const float *x, long ldx, int kx, const float *hp, long ldhp, int kh, const float *wxp,
+                      const float *whp, const float *bp, const float *zinit, long ldz, int hidden, int rows,
+                      float *c, float *h, long ldh);
+    /* Units per packed block (the vector width in floats). */
+    int kvec;
 } nets_kern;
 
 extern const nets_kern nets_kern_scalar;
