@@ -1,6 +1,6 @@
 /*
- * Smoke and cross-ISA check of libdwcp_nets without a JVM (issue 16). For each network kind it builds a
- * net with random parameters, runs a batch of 77 random rows (three tiles, the last partial) and checks:
+ * Smoke and cross-ISA check of libdwcp_nets without a JVM (issue 16). For each network kind (and sizes below) it
+ * builds a net with random parameters, runs a batch of 77 random rows (three tiles, the last partial) and checks:
  * outputs are finite, each row equals the row run alone (tiling), a NaN input is refused with its
  * position. Outputs are written to OUT; with REF, compared with a run of another instruction set
  * (e.g. DWCP_NETS_ISA=scalar), max |diff| <= 1e-4.
@@ -21,8 +21,15 @@ static float urand(float a) {
 
 #define BATCH 77
 
+/* The default models' sizes, then LSTM widths that are not a multiple of the AVX-512/AVX2 vector (20, 12: the
+ * vector builds fall back to GEMM + cell there while the portable one runs the fused step) or of any (6), and a
+ * two-layer BiLSTM. */
+static const struct { int kind; int dims[8]; } cases[] = {
+    {1, {32}}, {2, {6, 64, 5}}, {3, {30, 12, 32, 16, 16}}, {4, {60, 5, 16, 1, 16, 32, 30, 3}},
+    {1, {20}}, {1, {6}}, {3, {30, 12, 20, 16, 16}}, {4, {60, 5, 12, 2, 16, 32, 30, 3}},
+};
+
 int main(int argc, char **argv) {
-    static const int dims[5][8] = {{0}, {32}, {6, 64, 5}, {30, 12, 32, 16, 16}, {60, 5, 16, 1, 16, 32, 30, 3}};
     static const int nd[5] = {0, 1, 3, 5, 8};
     static const char *names[5] = {"", "forecaster", "policy", "autoencoder", "degradation"};
     FILE *out = argc > 1 ? fopen(argv[1], "wb") : NULL;
@@ -30,13 +37,14 @@ int main(int argc, char **argv) {
     if ((argc > 1 && !out) || (argc > 2 && !ref)) { perror("open"); return 1; }
     int fail = 0;
     printf("nets_harness: libdwcp_nets version %d, isa %d\n", dwcp_nets_version(), dwcp_nets_isa());
-    for (int kind = 1; kind <= 4; kind++) {
-        long long np = dwcp_net_param_count(kind, dims[kind], nd[kind]);
+    for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+        const int kind = cases[ci].kind, *d = cases[ci].dims;
+        long long np = dwcp_net_param_count(kind, d, nd[kind]);
         float *p = malloc((size_t)np * sizeof(float));
         for (long long i = 0; i < np; i++) p[i] = urand(0.4f);
         long long h;
         int err[2];
-        int st = dwcp_net_create(kind, dims[kind], nd[kind], p, np, &h, err);
+        int st = dwcp_net_create(kind, d, nd[kind], p, np, &h, err);
         if (st) { printf("%s: create failed %d\n", names[kind], st); return 1; }
         int io[4];
         dwcp_net_io_sizes(h, io);
@@ -79,7 +87,8 @@ int main(int argc, char **argv) {
         st = dwcp_net_forward(h, x, BATCH, o[0], o[1], o[2], s, ns, err);
         if (st != DWCP_NETS_ENAN || err[0] != 5 || err[1] != 3) { printf("%s: NaN not refused (%d)\n", names[kind], st); fail = 1; }
         if (dwcp_net_forward(h, x, BATCH, o[0], o[1], o[2], s, ns - 1, err) != DWCP_NETS_ESCRATCH) fail = 1;
-        printf("%-12s params %6lld scratch %7lld floats, batch-vs-row max diff %.2g", names[kind], np, ns, maxrow);
+        printf("%-12s H %2d params %6lld scratch %7lld floats, batch-vs-row max diff %.2g", names[kind],
+               kind == 1 ? d[0] : kind == 2 ? d[1] : d[2], np, ns, maxrow);
         if (ref) printf(", vs reference max diff %.2g", maxref);
         printf("\n");
         dwcp_net_destroy(h);
