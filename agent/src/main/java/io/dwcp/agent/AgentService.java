@@ -184,6 +184,7 @@ public final class AgentService {
         LOG.info("dwcp-agent ready: UDP {} → socket {}, management http://{}:{}", udpAddress, config.socket().path(),
                 host, event.getSource().getPort());
         systemd.ready(statusLine, this::healthy);
+        pipeline.ready();
     }
 
     /**

@@ -29,7 +29,23 @@ public record AgentConfig(
         Shadow shadow,
         Degradation degradation,
         Forecast forecast,
-        Metrics metrics) {
+        Metrics metrics,
+        CodecProfile codecProfile) {
+
+    /**
+     * The host codec profile (issue 15): learnt from {@code dwcp_transfer_outcome} records when {@code learn}, kept in
+     * {@code stateDir}/codec-profile.json ({@code stateDir} null: in memory only) and written at most every
+     * {@code saveInterval}; seeded on first start by a micro-benchmark of at most {@code benchBudget} when
+     * {@code benchOnStart}. A served codec whose time under the host profile exceeds the oracle's by more than
+     * {@code maxRegret} (a fraction of the oracle's time) is replaced by the oracle's.
+     */
+    public record CodecProfile(boolean learn, Path stateDir, boolean benchOnStart, Duration benchBudget,
+                               double maxRegret, Duration saveInterval) {
+        /** Where the profile is kept, or null when it is not persisted. */
+        public Path file() {
+            return stateDir == null ? null : stateDir.resolve("codec-profile.json");
+        }
+    }
 
     /**
      * Bandwidth forecasts as served (issue 14): the central coverage of the calibrated interval on each
@@ -246,8 +262,20 @@ public record AgentConfig(
         Metrics metrics = new Metrics(
                 r.intIn("dwcp.metrics.max-link-series", 100, 0, 10_000),
                 r.intIn("dwcp.metrics.max-label-chars", 128, 16, 4096));
+        boolean learn = r.bool("dwcp.codec-profile.learn", true);
+        boolean bench = r.bool("dwcp.codec-profile.bench-on-start", true);
+        if (bench && !learn && r.lookup().apply("dwcp.codec-profile.bench-on-start").isPresent()) {
+            throw new ConfigException("dwcp.codec-profile.bench-on-start", "true",
+                    "needs dwcp.codec-profile.learn=true (the benchmark seeds the learnt profile)");
+        }
+        CodecProfile codecProfile = new CodecProfile(learn, r.optionalPath("dwcp.state-dir"), bench && learn,
+                r.durationIn("dwcp.codec-profile.bench-budget", Duration.ofMillis(300), Duration.ofMillis(20),
+                        Duration.ofSeconds(10)),
+                r.doubleIn("dwcp.codec-profile.max-regret", 0.05, 0, 10),
+                r.durationIn("dwcp.codec-profile.save-interval", Duration.ofSeconds(30), Duration.ofSeconds(1),
+                        Duration.ofHours(1)));
         return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation,
-                forecast, metrics);
+                forecast, metrics, codecProfile);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed, String allowKey) {
@@ -279,6 +307,7 @@ public record AgentConfig(
         m.put("dwcp.forecast", forecast);
         m.put("kill switches (-D)", AgentKillSwitches.current());
         m.put("dwcp.metrics", metrics);
+        m.put("dwcp.codec-profile", codecProfile);
         return m;
     }
 }

@@ -95,7 +95,7 @@ final class RecordBuilder {
         }
         Measurement.Field f = measurement.fields().get(i);
         if (v < f.min() || v > f.max()) {
-            fail(RejectReason.OUT_OF_RANGE, key + "=" + v + " outside [" + f.min() + ", " + f.max() + "]");
+            fail(f.outOfRange(), key + "=" + v + " outside [" + f.min() + ", " + f.max() + "]");
             return;
         }
         values[i] = v;
@@ -114,7 +114,7 @@ final class RecordBuilder {
             try {
                 field(key, Double.parseDouble(value));
             } catch (NumberFormatException e) {
-                fail(RejectReason.OUT_OF_RANGE, key + "=\"" + value + "\" is not one of " + f.categories().keySet());
+                fail(f.outOfRange(), key + "=\"" + value + "\" is not one of " + new java.util.TreeSet<>(f.categories().keySet()));
             }
             return;
         }
@@ -166,6 +166,11 @@ final class RecordBuilder {
                 }
                 out[i] = f.defaultValue();
             }
+        }
+        Measurement.Rejection bad = measurement.check().check(out);
+        if (bad != null) {
+            sink.reject(bad.reason(), measurement.wireName() + ": " + bad.detail());
+            return;
         }
         sink.accept(new MetricRecord(measurement, nodeId, measurement.perLink() ? peerId : null, ts, out));
     }

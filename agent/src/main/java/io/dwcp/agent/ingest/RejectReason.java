@@ -43,7 +43,19 @@ public enum RejectReason {
     /** A gzip datagram that inflates beyond {@code dwcp.ingest.max-inflated-bytes} (zip-bomb guard). */
     INFLATED_OVERSIZED,
     /** A datagram starting with the gzip magic that is not a whole, valid gzip stream (bad header, data or CRC). */
-    BAD_GZIP;
+    BAD_GZIP,
+    /**
+     * A {@code dwcp_transfer_outcome} size that cannot be: {@code bytes_in} or {@code bytes_out} zero, negative or
+     * beyond 2^40, or {@code bytes_out} larger than any codec's worst-case expansion of {@code bytes_in} (issue 15).
+     */
+    BAD_SIZE,
+    /**
+     * A {@code dwcp_transfer_outcome} time that cannot be: negative, longer than a day (a week for the wire), or
+     * implying a codec faster than 100 GB/s or a wire faster than 10 Tbit/s (issue 15).
+     */
+    ABSURD_TIME,
+    /** A {@code dwcp_transfer_outcome} codec that is not one of the agent's choices (issue 15). */
+    UNKNOWN_CODEC;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -179,6 +179,16 @@ final class ModelLane<I, O> {
 
     void close(Duration timeout) {
         batcher.close(timeout);
+        serving.close();
+    }
+
+    /** A record of one of the spec's feedback measurements; on the worker. */
+    void onFeedback(MetricRecord record) {
+        serving.feedback(record);
+    }
+
+    void ready() {
+        serving.ready();
     }
 
     private static Throwable cause(Throwable err) {

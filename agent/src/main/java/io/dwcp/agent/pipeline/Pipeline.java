@@ -60,6 +60,7 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
     private final AtomicReference<ModelSet> models;
     private final List<ModelLane<?, ?>> lanes = new ArrayList<>();
     private final Map<Measurement, List<ModelLane<?, ?>>> byMeasurement = new HashMap<>();
+    private final Map<Measurement, List<ModelLane<?, ?>>> feedbackOf = new HashMap<>();
     private final Map<String, ModelLane<?, ?>> byMethod = new HashMap<>();
     private final TransferRecommender recommender; // null when dwcp.recommend.enabled=false
     private final DistributionSummary batchSize;
@@ -127,6 +128,9 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
             }
             lanes.add(lane);
             byMeasurement.computeIfAbsent(spec.measurement(), m -> new ArrayList<>()).add(lane);
+            for (Measurement m : spec.feedback()) {
+                feedbackOf.computeIfAbsent(m, k -> new ArrayList<>()).add(lane);
+            }
             for (String m : spec.methods()) {
                 byMethod.put(m, lane);
             }
@@ -139,6 +143,14 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
     public void start() {
         lanes.forEach(ModelLane::start);
         worker.start();
+    }
+
+    /**
+     * The agent is ready (management port bound): each model may start its background work (issue 15: the codec
+     * micro-benchmark runs after /health is UP, so it never slows the start).
+     */
+    public void ready() {
+        lanes.forEach(ModelLane::ready);
     }
 
     /** Installs the tap (before {@link #start()} or at any time; the worker reads it once per batch). */
@@ -283,6 +295,9 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
                 if (in != null) {
                     completed.put(lane.spec().name(), in);
                 }
+            }
+            for (ModelLane<?, ?> lane : feedbackOf.getOrDefault(r.measurement(), List.of())) {
+                lane.onFeedback(r);
             }
             t.accept(r, completed);
         }

@@ -101,6 +101,14 @@ public interface ModelSpec<I, O> {
         return true;
     }
 
+    /**
+     * Measurements besides {@link #measurement} whose records the model learns from (issue 15: transfer outcomes
+     * for the compression selector): each is handed to {@link Serving#feedback} on the worker, never predicted on.
+     */
+    default Set<Measurement> feedback() {
+        return Set.of();
+    }
+
     /** The pipeline's per-model state and behaviour; one per pipeline, created before its worker starts. */
     Serving<I, O> serving(Context context);
 
@@ -146,6 +154,18 @@ public interface ModelSpec<I, O> {
 
         /** Once a second on the worker: publish gauges and the like. */
         default void tick() {}
+
+        /** A record of one of the spec's {@link ModelSpec#feedback} measurements, on the worker. Never blocks. */
+        default void feedback(MetricRecord record) {}
+
+        /**
+         * The agent is ready (its management port is bound, {@code /health} answers): background work that must not
+         * slow the start may begin now. Called once, from the thread that saw the server start; never blocks.
+         */
+        default void ready() {}
+
+        /** The pipeline stopped: release what the serving holds (flush state). Called once, after the last event. */
+        default void close() {}
     }
 
     /** A decoded request: the model input and whom it is about (null: a bare window or vector). */

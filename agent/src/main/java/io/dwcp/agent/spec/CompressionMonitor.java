@@ -13,7 +13,9 @@ import java.util.Locale;
  * time it lost against it (as a fraction of the oracle's time), and counts the decisions and the fallbacks to
  * the oracle. Gauges (over each link type's last {@value #WINDOW} decisions; registered at a link type's first
  * decision, so a type never seen has no series): {@code dwcp_compression_oracle_agreement_ratio{link_type}},
- * {@code dwcp_compression_regret_ratio{link_type}}. Counters: {@code dwcp_compression_decisions_total{link_type}},
+ * {@code dwcp_compression_regret_ratio{link_type}} (the model's choice) and
+ * {@code dwcp_compression_served_regret_ratio{link_type}} (the served one). The oracle is under the host codec profile
+ * once one is learnt, else the model's own. Counters: {@code dwcp_compression_decisions_total{link_type}},
  * {@code dwcp_compression_fallbacks_total{link_type}}. Cardinality is bounded: {@code link_type} is {@code dc},
  * {@code metro}, {@code wan}, {@code edge} or {@code other} (a request with an out-of-range value).
  *
@@ -56,6 +58,8 @@ final class CompressionMonitor {
     private static final class Window {
         private final boolean[] agree = new boolean[WINDOW];
         private final double[] regret = new double[WINDOW];
+        private final double[] served = new double[WINDOW];
+        private double servedSum;
         private int next;
         private int size;
         private int agreeing;
@@ -75,22 +79,30 @@ final class CompressionMonitor {
             Gauge.builder("dwcp.compression.regret", this, Window::meanRegret).tag("link_type", type).baseUnit("ratio")
                     .description("mean time the model's choice lost against the oracle's, as a fraction of the "
                             + "oracle's time, over the last " + WINDOW + " decisions").register(registry);
+            Gauge.builder("dwcp.compression.served.regret", this, Window::meanServedRegret).tag("link_type", type)
+                    .baseUnit("ratio").description("mean time the served choice lost against the oracle's, as a fraction "
+                    + "of the oracle's time, over the last " + WINDOW + " decisions").register(registry);
         }
 
         synchronized void add(CompressionDecision d) {
             boolean a = d.modelCodec() == d.oracleCodec();
             // Regret from the models' cost model is finite and >= 0; guard anyway so one bad value cannot poison the sum.
             double r = Double.isFinite(d.modelRegret()) ? Math.max(0, d.modelRegret()) : 0;
+            // The served codec is the model's (its regret) or the oracle's (none).
+            double s = d.fellBack() ? 0 : r;
             if (size == WINDOW) {
                 agreeing -= agree[next] ? 1 : 0;
                 regretSum -= regret[next];
+                servedSum -= served[next];
             } else {
                 size++;
             }
             agree[next] = a;
             regret[next] = r;
+            served[next] = s;
             agreeing += a ? 1 : 0;
             regretSum += r;
+            servedSum += s;
             next = (next + 1) % WINDOW;
             decisions.increment();
             if (d.fellBack()) {
@@ -104,6 +116,10 @@ final class CompressionMonitor {
 
         synchronized double meanRegret() {
             return size == 0 ? 0 : Math.max(0, regretSum / size);
+        }
+
+        synchronized double meanServedRegret() {
+            return size == 0 ? 0 : Math.max(0, servedSum / size);
         }
     }
 }

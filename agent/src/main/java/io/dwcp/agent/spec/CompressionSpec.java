@@ -7,6 +7,8 @@ import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.predict.AnalyticCompressionSelector;
 import io.dwcp.agent.predict.CompressionDecision;
 import io.dwcp.agent.predict.Predictor;
+import io.dwcp.agent.profile.CodecProfileService;
+import io.dwcp.agent.profile.ProfileCorrection;
 import io.dwcp.agent.protocol.CompressionChoice;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.Params;
@@ -14,6 +16,7 @@ import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
 import io.dwcp.agent.window.RingWindow;
+import io.dwcp.models.compression.CodecProfile;
 import io.dwcp.models.features.FeatureSchema;
 import io.dwcp.models.features.Scaler;
 import io.dwcp.models.features.Schemas;
@@ -71,14 +74,45 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
         return new AnalyticCompressionSelector();
     }
 
+    /** Transfer outcomes teach the host codec profile (issue 15). */
+    @Override
+    public Set<Measurement> feedback() {
+        return Set.of(Measurement.OUTCOME);
+    }
+
     @Override
     public Serving<float[], CompressionDecision> serving(Context ctx) {
         CompressionMonitor monitor = new CompressionMonitor(ctx.registry());
         int linkType = Schemas.COMPRESSION.indexOf("link_type");
+        int entropy = Measurement.TRANSFER.indexOf("entropy_bits_per_byte");
+        double maxRegret = ctx.config().codecProfile().maxRegret();
+        CodecProfileService profiles = new CodecProfileService(ctx.config().codecProfile(),
+                ctx.config().windows().maxLinks(), bundledProfile(), ctx.registry());
         return new Serving<>() {
             @Override
             public float[] streamInput(MetricRecord r, float[] features, RingWindow w) {
+                profiles.onTransfer(r.key(), r.values()[entropy]);
                 return features;
+            }
+
+            @Override
+            public void feedback(MetricRecord r) {
+                profiles.onOutcome(r);
+            }
+
+            @Override
+            public void tick() {
+                profiles.tick();
+            }
+
+            @Override
+            public void ready() {
+                profiles.ready();
+            }
+
+            @Override
+            public void close() {
+                profiles.close();
             }
 
             @Override
@@ -89,7 +123,9 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
 
             @Override
             public Event event(MetricRecord r, float[] input,
-                    CompressionDecision d, Predictor<float[], CompressionDecision> m) {
+                    CompressionDecision model, Predictor<float[], CompressionDecision> m) {
+                // Issue 15 item 3: the oracle and the served codec under this host's learnt profile, once it has one.
+                CompressionDecision d = ProfileCorrection.apply(model, input, profiles.current(), maxRegret);
                 monitor.record(input[linkType], d);
                 // Issue 15 item 6: no non-finite number reaches the wire, whichever predictor decided.
                 return new CompressionChoice(RequestParams.nodeId(r), RequestParams.peerId(r), d.codec(),
@@ -97,6 +133,14 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
                         finiteOr0(d.confidence()), m.name() + "/" + m.version(), Instant.now().toString(), d.source());
             }
         };
+    }
+
+    private static CodecProfile bundledProfile() {
+        try {
+            return CodecProfile.bundled();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("compression: " + e.getMessage(), e);
+        }
     }
 
     static double finiteOr0(double v) {
