@@ -168,7 +168,8 @@ public final class Measurement {
     }
 
     /**
-     * The cross-field rules of {@link #OUTCOME}: times that imply an impossible speed are absurd, and so is more
+     * The cross-field rules of {@link #OUTCOME}: codec times that imply an impossible speed (for a codec other than
+     * none) are absurd, and so is a wire faster than any link; a size is bad when it is more
      * output than any codec's worst case (LZ4's bound is n + n/255 + 16; zstd's and brotli's are smaller).
      */
     private static Rejection checkOutcome(double[] v) {
@@ -176,12 +177,13 @@ public final class Measurement {
         if (out > in + in / 64 + 1024) {
             return new Rejection(RejectReason.BAD_SIZE, "bytes_out=" + out + " is more than any codec makes of bytes_in=" + in);
         }
-        // +1 µs / +1 µs of wire: a small payload may well take "0" at the sender's clock resolution.
-        if (in / (v[4] + 1) > MAX_CODEC_MB_PER_S) {
+        // +1 µs / +1 µs of wire: a small payload may well take "0" at the sender's clock resolution. Codec none (0)
+        // does no codec work, so its times are whatever the sender's copy took, 0 included.
+        if (v[0] != 0 && in / (v[4] + 1) > MAX_CODEC_MB_PER_S) {
             return new Rejection(RejectReason.ABSURD_TIME, "compress_us=" + v[4] + " for " + in + " bytes is faster than "
                     + MAX_CODEC_MB_PER_S + " MB/s");
         }
-        if (v[5] != UNKNOWN && in / (v[5] + 1) > MAX_CODEC_MB_PER_S) {
+        if (v[0] != 0 && v[5] != UNKNOWN && in / (v[5] + 1) > MAX_CODEC_MB_PER_S) {
             return new Rejection(RejectReason.ABSURD_TIME, "decompress_us=" + v[5] + " for " + in
                     + " bytes is faster than " + MAX_CODEC_MB_PER_S + " MB/s");
         }

@@ -49,6 +49,8 @@ public final class HostCodecProfile {
     private final long[] compressN = new long[CODECS];
     private final double[] decompress = new double[CODECS];
     private final long[] decompressN = new long[CODECS];
+    private final boolean[] compressSeeded = new boolean[CODECS];
+    private final boolean[] decompressSeeded = new boolean[CODECS];
     private long observations;
     private boolean seeded;
     private volatile CodecProfile snapshot;
@@ -146,17 +148,42 @@ public final class HostCodecProfile {
         // Real outcomes beat a benchmark: a factor that has learnt from some keeps what it learnt.
         if (compressN[k] == 0) {
             compress[k] = clampLog(compressMBps / b[1], MAX_SPEED_FACTOR);
+            compressSeeded[k] = true;
         }
         if (decompressN[k] == 0) {
             decompress[k] = clampLog(decompressMBps / b[2], MAX_SPEED_FACTOR);
+            decompressSeeded[k] = true;
         }
         seeded = true;
         rebuild();
     }
 
-    /** The compression (or decompression) speed of this host relative to the base, for a codec. */
+    /**
+     * The compression (or decompression) speed of this host relative to the base, for a codec: its own factor once an
+     * outcome or the benchmark measured it, else the mean (in log space) of the factors of the codecs that were
+     * measured. A CPU that is slower for one codec is most likely slower for all; without this pooling a codec the
+     * agent has not served yet keeps the base's speed and looks better than every measured one, so a slow host would
+     * be steered onto each unmeasured codec in turn before learning it (the regret rose for a few outcomes in the
+     * slow-host replay before this).
+     */
     public synchronized double speedFactor(Codec c, boolean compression) {
-        return Math.exp(compression ? compress[c.ordinal()] : decompress[c.ordinal()]);
+        return Math.exp(compression ? effective(compress, compressN, compressSeeded, c.ordinal())
+                : effective(decompress, decompressN, decompressSeeded, c.ordinal()));
+    }
+
+    private static double effective(double[] f, long[] n, boolean[] seededCodec, int k) {
+        if (n[k] > 0 || seededCodec[k]) {
+            return f[k];
+        }
+        double sum = 0;
+        int known = 0;
+        for (int i = 1; i < f.length; i++) {
+            if (n[i] > 0 || seededCodec[i]) {
+                sum += f[i];
+                known++;
+            }
+        }
+        return known == 0 ? 0 : sum / known;
     }
 
     /** Observations behind a codec's compression-speed factor (the count the gauges show). */
@@ -173,7 +200,8 @@ public final class HostCodecProfile {
             rn[k] = ratioN[k].clone();
         }
         return new State(State.VERSION, base.measuredOn(), observations, seeded, r, rn, compress.clone(),
-                compressN.clone(), decompress.clone(), decompressN.clone());
+                compressN.clone(), compressSeeded.clone(), decompress.clone(), decompressN.clone(),
+                decompressSeeded.clone());
     }
 
     /** Restores a persisted state; {@link IllegalArgumentException} when it is not one this class wrote. */
@@ -185,8 +213,10 @@ public final class HostCodecProfile {
         }
         System.arraycopy(s.compressLog(), 0, compress, 0, CODECS);
         System.arraycopy(s.compressN(), 0, compressN, 0, CODECS);
+        System.arraycopy(s.compressSeeded(), 0, compressSeeded, 0, CODECS);
         System.arraycopy(s.decompressLog(), 0, decompress, 0, CODECS);
         System.arraycopy(s.decompressN(), 0, decompressN, 0, CODECS);
+        System.arraycopy(s.decompressSeeded(), 0, decompressSeeded, 0, CODECS);
         observations = s.observations();
         seeded = s.seeded();
         rebuild();
@@ -217,8 +247,8 @@ public final class HostCodecProfile {
                     continue;
                 }
                 r[k] = b[0] * Math.exp(ratio[k][bucket(e)]);
-                cs[k] = b[1] * Math.exp(compress[k]);
-                ds[k] = b[2] * Math.exp(decompress[k]);
+                cs[k] = b[1] * Math.exp(effective(compress, compressN, compressSeeded, k));
+                ds[k] = b[2] * Math.exp(effective(decompress, decompressN, decompressSeeded, k));
             }
             pts.add(new CodecProfile.Point(e, Double.NaN, r, cs, ds));
         }
@@ -244,8 +274,8 @@ public final class HostCodecProfile {
      * bucket). {@code base} names the profile the factors apply to, for the operator.
      */
     public record State(int version, String base, long observations, boolean seeded, double[][] ratioLog,
-                        long[][] ratioN, double[] compressLog, long[] compressN, double[] decompressLog,
-                        long[] decompressN) {
+                        long[][] ratioN, double[] compressLog, long[] compressN, boolean[] compressSeeded,
+                        double[] decompressLog, long[] decompressN, boolean[] decompressSeeded) {
         public static final int VERSION = 1;
 
         void validate() {
@@ -274,6 +304,11 @@ public final class HostCodecProfile {
                     throw new IllegalArgumentException("codec profile state: counts are not " + CODECS + " codecs");
                 }
                 counts(a);
+            }
+            for (boolean[] a : new boolean[][] {compressSeeded, decompressSeeded}) {
+                if (a == null || a.length != CODECS) {
+                    throw new IllegalArgumentException("codec profile state: seeded flags are not " + CODECS + " codecs");
+                }
             }
             if (observations < 0) {
                 throw new IllegalArgumentException("codec profile state: negative observation count");
