@@ -229,7 +229,7 @@ public final class SlowHostReplay {
     }
 
     /** Compress + decompress seconds per MB of codec {@code c} under {@code p} at {@code entropy} (0 for none). */
-    static double cpuCost(CodecProfile p, Codec c, double entropy) {
+    public static double cpuCost(CodecProfile p, Codec c, double entropy) {
         if (c == Codec.NONE) {
             return 0;
         }

@@ -174,6 +174,9 @@ public final class Measurement {
      */
     private static Rejection checkOutcome(double[] v) {
         double in = v[2], out = v[3];
+        if (v[0] != Math.rint(v[0])) {
+            return new Rejection(RejectReason.UNKNOWN_CODEC, "codec=" + v[0] + " is not a codec number");
+        }
         if (out > in + in / 64 + 1024) {
             return new Rejection(RejectReason.BAD_SIZE, "bytes_out=" + out + " is more than any codec makes of bytes_in=" + in);
         }

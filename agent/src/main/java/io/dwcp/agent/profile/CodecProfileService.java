@@ -3,9 +3,9 @@ package io.dwcp.agent.profile;
 import io.dwcp.agent.config.AgentConfig;
 import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
-import io.dwcp.models.compression.CodecProfile;
-import io.dwcp.models.compression.Codecs;
 import io.dwcp.models.features.Schemas.Codec;
+import io.dwcp.models.serving.HostCodecBench;
+import io.dwcp.models.serving.HostCodecProfile;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,9 +63,10 @@ public final class CodecProfileService implements AutoCloseable {
     private volatile double benchCpu;
     private long lastSaveNanos = System.nanoTime();
 
-    public CodecProfileService(AgentConfig.CodecProfile config, int maxLinks, CodecProfile base, MeterRegistry registry) {
+    public CodecProfileService(AgentConfig.CodecProfile config, int maxLinks, HostCodecProfile profile,
+                               MeterRegistry registry) {
         this.config = config;
-        this.profile = new HostCodecProfile(base);
+        this.profile = profile;
         this.file = config.learn() ? config.file() : null;
         this.entropyByLink = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -114,7 +115,7 @@ public final class CodecProfileService implements AutoCloseable {
             String name = codecName(c);
             for (int j = 0; j < HostCodecProfile.BUCKETS; j++) {
                 double centre = (j + 0.5) * 8.0 / HostCodecProfile.BUCKETS;
-                Gauge.builder("dwcp.codec.profile.ratio", profile, p -> p.snapshot().at(c, centre)[0])
+                Gauge.builder("dwcp.codec.profile.ratio", profile, p -> p.ratio(c, centre))
                         .tag("codec", name).tag("entropy_bucket", j + "-" + (j + 1)).baseUnit("ratio")
                         .description("compressed/original size on this host at the bucket's centre entropy (bits/byte)")
                         .register(registry);
@@ -142,9 +143,9 @@ public final class CodecProfileService implements AutoCloseable {
         return c.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The profile the decisions use: null while nothing was learnt (the model's own profile stands). */
-    public CodecProfile current() {
-        return config.learn() ? profile.learntOrNull() : null;
+    /** The profile the decisions are judged under; null when learning is off ({@code dwcp.codec-profile.learn=false}). */
+    public HostCodecProfile current() {
+        return config.learn() ? profile : null;
     }
 
     public HostCodecProfile profile() {
@@ -183,7 +184,7 @@ public final class CodecProfileService implements AutoCloseable {
         if (c == Codec.NONE) {
             return "none";
         }
-        if (c != Codec.LZ4 && v[LEVEL] != Codecs.level(c)) {
+        if (c != Codec.LZ4 && v[LEVEL] != HostCodecProfile.level(c)) {
             return "other_level";
         }
         double entropy = v[ENTROPY];
@@ -208,7 +209,7 @@ public final class CodecProfileService implements AutoCloseable {
             return;
         }
         background.execute(() -> {
-            ProfileBench.Result r = ProfileBench.run(profile, config.benchBudget().toNanos());
+            HostCodecBench.Result r = HostCodecBench.run(profile, config.benchBudget().toNanos());
             benchWall = r.wallSeconds();
             benchCpu = Double.isFinite(r.cpuSeconds()) ? r.cpuSeconds() : 0;
             LOG.info("codec benchmark seeded the host profile: {} measured in {} ms (cpu {} ms, budget {} ms){}; "

@@ -16,7 +16,6 @@ import io.dwcp.agent.registry.ModelSpec;
 import io.dwcp.agent.registry.Provider;
 import io.dwcp.agent.registry.Smokable;
 import io.dwcp.agent.window.RingWindow;
-import io.dwcp.models.compression.CodecProfile;
 import io.dwcp.models.features.FeatureSchema;
 import io.dwcp.models.features.Scaler;
 import io.dwcp.models.features.Schemas;
@@ -135,9 +134,9 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
         };
     }
 
-    private static CodecProfile bundledProfile() {
+    private static io.dwcp.models.serving.HostCodecProfile bundledProfile() {
         try {
-            return CodecProfile.bundled();
+            return io.dwcp.models.serving.HostCodecProfile.overBundled();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("compression: " + e.getMessage(), e);
         }

@@ -138,4 +138,30 @@ class AgentConfigTest {
         assertEquals("invalid configuration dwcp.history.retention=10s: must be between PT1M and PT87600H",
                 error(Map.of("dwcp.history.retention", "10s")));
     }
+
+    @Test
+    void codecProfile() {
+        AgentConfig.CodecProfile d = of(Map.of()).codecProfile();
+        assertTrue(d.learn());
+        assertTrue(d.benchOnStart());
+        assertEquals(null, d.stateDir());
+        assertEquals(null, d.file());
+        assertEquals(Duration.ofMillis(300), d.benchBudget());
+        assertEquals(0.05, d.maxRegret());
+        assertEquals(Duration.ofSeconds(30), d.saveInterval());
+        AgentConfig.CodecProfile c = of(Map.of("dwcp.state-dir", "/var/lib/dwcp-agent", "dwcp.codec-profile.learn", "false",
+                "dwcp.codec-profile.max-regret", "0.1")).codecProfile();
+        assertEquals(Path.of("/var/lib/dwcp-agent/codec-profile.json"), c.file());
+        assertEquals(false, c.benchOnStart(), "nothing to seed when nothing is learnt");
+        assertTrue(of(Map.of()).describe().containsKey("dwcp.codec-profile"));
+        assertEquals("invalid configuration dwcp.state-dir=state: must be an absolute path",
+                error(Map.of("dwcp.state-dir", "state")));
+        assertEquals("invalid configuration dwcp.codec-profile.bench-on-start=true: needs dwcp.codec-profile.learn=true "
+                + "(the benchmark seeds the learnt profile)",
+                error(Map.of("dwcp.codec-profile.learn", "false", "dwcp.codec-profile.bench-on-start", "true")));
+        assertEquals("invalid configuration dwcp.codec-profile.bench-budget=5ms: must be between PT0.02S and PT10S",
+                error(Map.of("dwcp.codec-profile.bench-budget", "5ms")));
+        assertEquals("invalid configuration dwcp.codec-profile.max-regret=-1: must be between 0.0 and 10.0",
+                error(Map.of("dwcp.codec-profile.max-regret", "-1")));
+    }
 }

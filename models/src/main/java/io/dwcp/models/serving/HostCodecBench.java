@@ -1,4 +1,4 @@
-package io.dwcp.agent.profile;
+package io.dwcp.models.serving;
 
 import io.dwcp.models.compression.Codecs;
 import io.dwcp.models.compression.Payloads;
@@ -18,18 +18,18 @@ import java.util.List;
  * the budget: the benchmark stays within its budget plus one misjudged codec. A codec whose native library cannot load
  * here is skipped and named. Not thread-safe (run it alone, off the event loops).
  */
-final class ProfileBench {
-    static final int PAYLOAD_BYTES = 128 * 1024;
+public final class HostCodecBench {
+    public static final int PAYLOAD_BYTES = 128 * 1024;
     static final double RANDOM_FRACTION = 0.4;
     static final int REPS = 2;
     private static final Codec[] ORDER = {Codec.LZ4, Codec.ZSTD, Codec.BROTLI, Codec.ZSTD_MAX};
 
-    private ProfileBench() {}
+    private HostCodecBench() {}
 
     /** What a run measured and cost. */
-    record Result(List<Codec> measured, List<String> skipped, double wallSeconds, double cpuSeconds, double entropy) {}
+    public record Result(List<Codec> measured, List<String> skipped, double wallSeconds, double cpuSeconds, double entropy) {}
 
-    static Result run(HostCodecProfile profile, long budgetNanos) {
+    public static Result run(HostCodecProfile profile, long budgetNanos) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean cpuTimed = mx.isCurrentThreadCpuTimeSupported();
         long cpu0 = cpuTimed ? mx.getCurrentThreadCpuTime() : 0;

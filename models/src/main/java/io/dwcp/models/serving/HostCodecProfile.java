@@ -1,7 +1,10 @@
-package io.dwcp.agent.profile;
+package io.dwcp.models.serving;
 
 import io.dwcp.models.compression.CodecProfile;
+import io.dwcp.models.compression.Codecs;
+import io.dwcp.models.compression.CompressionDomain;
 import io.dwcp.models.features.Schemas.Codec;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +29,9 @@ import java.util.TreeSet;
  * under {@value #MIN_TIMED_US} µs and payloads under {@value #MIN_RATIO_BYTES} bytes teach nothing (clock resolution,
  * per-call overhead and frame headers dominate them).
  *
+ * <p>The agent learns it from {@code dwcp_transfer_outcome} reports and judges the compression model's choices with it
+ * ({@link #judge}); it lives here, beside the cost model it corrects, so that the agent reads only the serving API.
+ *
  * <p>Memory is fixed: {@value #BUCKETS} × 5 ratio cells and 2 × 5 speed cells, whatever the traffic. Thread-safe:
  * updates are synchronized; {@link #snapshot} is an immutable {@link CodecProfile} swapped after each update, read
  * without a lock by the decisions.
@@ -33,12 +39,12 @@ import java.util.TreeSet;
 public final class HostCodecProfile {
     public static final int BUCKETS = 8;
     static final int CODECS = Codec.values().length;
-    static final double MIN_RATE = 0.05;
-    static final double PRIOR_WEIGHT = 1;
-    static final double MAX_RATIO_FACTOR = 4;
-    static final double MAX_SPEED_FACTOR = 100;
-    static final double MIN_TIMED_US = 100;
-    static final double MIN_RATIO_BYTES = 4096;
+    public static final double MIN_RATE = 0.05;
+    public static final double PRIOR_WEIGHT = 1;
+    public static final double MAX_RATIO_FACTOR = 4;
+    public static final double MAX_SPEED_FACTOR = 100;
+    public static final double MIN_TIMED_US = 100;
+    public static final double MIN_RATIO_BYTES = 4096;
     /** The cost model's floor on the CPU share left to compression (CodecProfile#transferSeconds). */
     private static final double MIN_AVAILABLE_CPU = 0.05;
 
@@ -61,6 +67,62 @@ public final class HostCodecProfile {
         this.snapshot = base;
     }
 
+    /** A profile over the codec profile the shipped compression model was trained on. */
+    public static HostCodecProfile overBundled() throws IOException {
+        return new HostCodecProfile(CodecProfile.bundled());
+    }
+
+    /** The level the agent runs a codec at (0 where it has none): outcomes at another level are another codec. */
+    public static int level(Codec c) {
+        return Codecs.level(c);
+    }
+
+    /** The learnt compressed/original ratio of {@code c} at {@code entropy} (the base's until learnt). */
+    public double ratio(Codec c, double entropy) {
+        return snapshot.at(c, entropy)[0];
+    }
+
+    /**
+     * The compression model's choice judged under this profile, or null while nothing was learnt. The oracle is the
+     * argmin of compress + bytes/bandwidth + decompress under the learnt profile; the model's codec is kept unless it
+     * is slower than sending uncompressed or loses more than {@code maxRegret} (a fraction of the oracle's time)
+     * against the oracle, and then the oracle's is served. {@code ctx} is a raw context in {@code Schemas.COMPRESSION}
+     * order; any input gives finite numbers ({@link CompressionDomain#forCosts}). Lock-free.
+     */
+    public Judgement judge(float[] ctx, Codec model, double maxRegret) {
+        CodecProfile p = learntSnapshot;
+        if (p == null) {
+            return null;
+        }
+        double[] t = p.transferSeconds(CompressionDomain.toDouble(ctx));
+        int oracle = CodecProfile.argmin(t);
+        double none = t[Codec.NONE.ordinal()];
+        double regret = (t[model.ordinal()] - t[oracle]) / t[oracle];
+        boolean replaced = t[model.ordinal()] > none || regret > maxRegret;
+        int served = replaced ? oracle : model.ordinal();
+        double second = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < t.length; i++) {
+            if (i != served) {
+                second = Math.min(second, t[i]);
+            }
+        }
+        return new Judgement(Codec.values()[served], Codecs.level(Codec.values()[served]), replaced,
+                Codec.values()[oracle], finite(regret), finite((none - t[served]) / none),
+                finite((second - t[served]) / second));
+    }
+
+    /**
+     * A judged choice: the {@code served} codec and its level, whether the model's was {@code replaced} by the
+     * oracle's, the {@code oracle}'s codec, the model's {@code regret} against it, the served codec's {@code gain}
+     * over sending uncompressed and its {@code margin} over the runner-up (fractions of time; all finite).
+     */
+    public record Judgement(Codec served, int level, boolean replaced, Codec oracle, double regret, double gain,
+                            double margin) {}
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : 0;
+    }
+
     /** The bucket of an entropy in bits/byte (clamped to 0..8; 8 is in the top bucket). */
     public static int bucket(double entropy) {
         if (!(entropy > 0)) {
@@ -74,8 +136,8 @@ public final class HostCodecProfile {
         return snapshot;
     }
 
-    /** The snapshot once something was learnt, else null: what the decisions read, without a lock. */
-    public CodecProfile learntOrNull() {
+    /** The snapshot once something was learnt, else null. */
+    CodecProfile learntOrNull() {
         return learntSnapshot;
     }
 
@@ -278,7 +340,8 @@ public final class HostCodecProfile {
                         double[] decompressLog, long[] decompressN, boolean[] decompressSeeded) {
         public static final int VERSION = 1;
 
-        void validate() {
+        /** {@link IllegalArgumentException} unless this is a state {@link HostCodecProfile} wrote. */
+        public void validate() {
             if (version != VERSION) {
                 throw new IllegalArgumentException("codec profile state version " + version + ", expected " + VERSION);
             }
