@@ -116,7 +116,7 @@ public final class CodecProfileService implements AutoCloseable {
             for (int j = 0; j < HostCodecProfile.BUCKETS; j++) {
                 double centre = (j + 0.5) * 8.0 / HostCodecProfile.BUCKETS;
                 Gauge.builder("dwcp.codec.profile.ratio", profile, p -> p.ratio(c, centre))
-                        .tag("codec", name).tag("entropy_bucket", j + "-" + (j + 1)).baseUnit("ratio")
+                        .tag("codec", name).tag("entropy_bucket", j + "-" + (j + 1))
                         .description("compressed/original size on this host at the bucket's centre entropy (bits/byte)")
                         .register(registry);
             }
