@@ -21,6 +21,17 @@
 //		}
 //	}
 //
+// After a transfer whose codec the agent chose, the node reports what it really cost with
+// MetricsSender.SendTransferOutcome (measurement dwcp_transfer_outcome, sent over UDP to the agent's
+// metrics port like every other measurement), so that the agent learns this host's codec speeds and ratios:
+//
+//	m, err := dwcpagent.DialMetrics(dwcpagent.DefaultIngestAddr)
+//	if err != nil { ... }
+//	defer m.Close()
+//	err = m.SendTransferOutcome(dwcpagent.TransferOutcome{NodeID: "a", PeerID: "b", Codec: choice.Codec,
+//		Level: choice.Level, BytesIn: n, BytesOut: sent, Compress: took, Wire: wire, CPUUsage: 0.3,
+//		EntropyBitsPerByte: -1}) // -1: the link's dwcp_transfer hint applies
+//
 // The process needs read/write access to the socket (mode 0660, group dwcp-agent): run it as a member of
 // that group.
 //
