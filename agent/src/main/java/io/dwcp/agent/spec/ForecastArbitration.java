@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The runtime guarantee of issue 14 for one pipeline: per link, the forecaster and the naive predictors a
- * DWCP node could compute itself (last value, harmonic mean of 5, EWMA) are scored against the link's next
- * sample, and the one with the lowest recent error serves, with hysteresis ({@link OnlineArbiter}, the same
+ * The runtime guarantee of issue 14 for one pipeline: per link, the forecaster, the naive predictors a
+ * DWCP node could compute itself (last value, harmonic mean of 5, EWMA) and two robust combinations of them
+ * ({@link NaivePredictors#CANDIDATES}) are scored against the link's next sample, and the one with the lowest
+ * recent error serves, with hysteresis ({@link OnlineArbiter}, the same
  * class {@code evaluate --traces} reports with). Each served forecast carries a calibrated interval from the
  * link's recent residuals ({@link IntervalCalibrator}; the model's training residuals until the link has
  * history).
@@ -25,8 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * forecaster's batcher thread; the arbiter and calibrator synchronise, the last-served map is concurrent.
  */
 final class ForecastArbitration {
-    static final List<String> CANDIDATES = List.of(NaivePredictors.MODEL, NaivePredictors.LAST_VALUE,
-            NaivePredictors.HARMONIC_MEAN5, NaivePredictors.EWMA);
+    static final List<String> CANDIDATES = NaivePredictors.CANDIDATES;
 
     /** What serves a link's next step. */
     record Served(String source, double value, Double recentMape, IntervalCalibrator.Interval interval) {}
@@ -135,8 +135,7 @@ final class ForecastArbitration {
         for (int t = 0; t < window.length; t++) {
             bw[t] = window[t][0];
         }
-        double[] naive = NaivePredictors.all(bw);
-        return new double[] {modelMbps, naive[0], naive[1], naive[2]};
+        return NaivePredictors.candidates(modelMbps, bw);
     }
 
     void forget(String link) {

@@ -31,6 +31,10 @@ public final class StudyCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--old", description = "A previous bandwidth artifact evaluated on the same test sets, side by side.")
     Path old;
 
+    @Option(names = "--trained", description = "A previous study's --output-dir: evaluate its <run>/bandwidth models "
+            + "instead of training them again.")
+    Path trained;
+
     @Option(names = "--report", description = "Also add the table to this artifact folder's report.md / report.json "
             + "(section 'Generalisation', replaced if present).")
     Path report;
@@ -55,7 +59,7 @@ public final class StudyCommand implements java.util.concurrent.Callable<Integer
             BandwidthStudy.arbiterSweep(cfg, shipped);
             return 0;
         }
-        java.util.Map<String, Object> res = BandwidthStudy.run(cfg, runs, shipped, old, out, Progress.none());
+        java.util.Map<String, Object> res = BandwidthStudy.run(cfg, runs, shipped, old, trained, out, Progress.none());
         if (report != null) BandwidthStudy.addToReport(report, res, java.nio.file.Files.readString(out.resolve("study.md")));
         System.out.println(java.nio.file.Files.readString(out.resolve("study.md")));
         return 0;

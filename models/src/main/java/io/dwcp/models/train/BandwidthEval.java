@@ -25,8 +25,7 @@ import java.util.Map;
 public final class BandwidthEval {
     private BandwidthEval() {}
 
-    static final List<String> CANDIDATES = List.of(NaivePredictors.MODEL, NaivePredictors.LAST_VALUE,
-            NaivePredictors.HARMONIC_MEAN5, NaivePredictors.EWMA);
+    static final List<String> CANDIDATES = NaivePredictors.CANDIDATES;
 
     /** Per-series (or pooled) APE statistics (percent) and interval metrics. */
     public record Row(String series, String family, double stepSeconds, int n, double modelMedianApe,
@@ -89,6 +88,7 @@ public final class BandwidthEval {
         double[] actual = new double[n], model = new double[n], last = new double[n], hm = new double[n],
                 ew = new double[n], served = new double[n], lo = new double[n], hi = new double[n];
         String[] source = new String[n];
+        double[][] cand = new double[n][];
         int batch = 512;
         for (int start = 0; start < n; start += batch) {
             int b = Math.min(batch, n - start);
@@ -110,10 +110,10 @@ public final class BandwidthEval {
                 model[start + i] = p[i][0];
                 double[] past = new double[w];
                 for (int k = 0; k < w; k++) past[k] = s.rows()[t - w + k][0];
-                double[] nv = NaivePredictors.all(past);
-                last[start + i] = nv[0];
-                hm[start + i] = nv[1];
-                ew[start + i] = nv[2];
+                cand[start + i] = NaivePredictors.candidates(model[start + i], past);
+                last[start + i] = cand[start + i][1];
+                hm[start + i] = cand[start + i][2];
+                ew[start + i] = cand[start + i][3];
             }
         }
         // The online part, step by step as the agent runs it: observe the actual, then select and bound the next.
@@ -121,7 +121,7 @@ public final class BandwidthEval {
         IntervalCalibrator<String> cal = new IntervalCalibrator<>(prior, is);
         String key = s.id();
         for (int i = 0; i < n; i++) {
-            OnlineArbiter.Selection sel = arb.select(key, new double[] {model[i], last[i], hm[i], ew[i]});
+            OnlineArbiter.Selection sel = arb.select(key, cand[i]);
             served[i] = sel.value();
             source[i] = sel.source();
             IntervalCalibrator.Interval iv = cal.interval(key, served[i]);
