@@ -39,8 +39,10 @@ type BandwidthPrediction struct {
 	ModelVersion           string    `json:"model_version"`
 	PredictionTime         time.Time `json:"prediction_time"`
 	SampleTimestamp        time.Time `json:"sample_timestamp"`
-	// Source is the predictor serving this link: "model", "last_value", "harmonic_mean5" or "ewma",
-	// whichever had the lowest recent error on the link (PredictedBandwidthMbps is its forecast).
+	// Source is the predictor serving this link: "model", "last_value", "harmonic_mean5", "ewma", "median3"
+	// (median of model, last value and harmonic mean of 5) or "min_model_last" (the model's forecast, never
+	// above the last value), whichever had the lowest recent error on the link (PredictedBandwidthMbps is its
+	// forecast).
 	Source string `json:"source"`
 	// RecentMAPE is Source's mean absolute percentage error over the link's recent steps; nil until scored.
 	RecentMAPE *float64 `json:"recent_mape,omitempty"`

@@ -46,9 +46,7 @@ final class ForecastArbitration {
     ForecastArbitration(int maxLinks, double coverage, MeterRegistry registry) {
         this.maxLinks = maxLinks;
         this.coverage = coverage;
-        OnlineArbiter.Settings d = OnlineArbiter.DEFAULTS;
-        this.arbiter = new OnlineArbiter<>(CANDIDATES, NaivePredictors.MODEL,
-                new OnlineArbiter.Settings(d.window(), d.minEvidence(), d.margin(), maxLinks));
+        this.arbiter = new OnlineArbiter<>(CANDIDATES, NaivePredictors.MODEL, OnlineArbiter.FORECAST.withMaxKeys(maxLinks));
         this.intervals = calibrator(ResidualPrior.FALLBACK);
         for (int i = 0; i < served.length; i++) {
             served[i] = Counter.builder("dwcp.forecast.served").tag("source", CANDIDATES.get(i))

@@ -83,16 +83,20 @@ class ForecastReplayTest {
         double last = ape(reg, "last_value").mean();
         double hm = ape(reg, "harmonic_mean5").mean();
         double ewma = ape(reg, "ewma").mean();
+        double median3 = ape(reg, "median3").mean();
+        double minModelLast = ape(reg, "min_model_last").mean();
         double best = Math.min(last, Math.min(hm, ewma));
         System.out.printf(Locale.ROOT, "replay %s: %d samples, %d steps scored (actual > 0); live MAPE served %.2f %%, model %.2f %%, last value %.2f %%,"
-                + " harmonic mean 5 %.2f %%, EWMA %.2f %%%n", name, t.size(), ape(reg, "served").count(), served, model, last, hm, ewma);
+                + " harmonic mean 5 %.2f %%, EWMA %.2f %%, median3 %.2f %%, min_model_last %.2f %%%n", name, t.size(),
+                ape(reg, "served").count(), served, model, last, hm, ewma, median3, minModelLast);
         assertEquals(ape(reg, "served").count(), ape(reg, "last_value").count(), "every source scored on the same steps");
         // What the arbitration guarantees: it never stays with a predictor whose recent error is worse than another's
         // by more than its margin, so over the replay the served error is within 1 / (1 - margin) of the best
-        // candidate's in hindsight. Issue 14 asks for served <= the best baseline: that is printed, and on the
-        // Norway trace it is not met (see agent/BENCHMARKS.md / README).
-        double bestCandidate = Math.min(best, model);
-        double bound = bestCandidate / (1 - OnlineArbiter.DEFAULTS.margin());
+        // candidate's in hindsight. Issue 14 asks for served <= the best baseline: that is printed; it is not met on
+        // every run (UDP drops under load change the scored steps; see agent/BENCHMARKS.md).
+        double bestCandidate = Math.min(Math.min(best, model), Math.min(median3, minModelLast));
+        OnlineArbiter.Settings arb = OnlineArbiter.FORECAST;
+        double bound = bestCandidate / (1 - Math.max(arb.margin(), arb.leaveDefaultMargin()));
         System.out.printf(Locale.ROOT, "replay %s: served <= best baseline: %s%n", name, served <= best);
         assertTrue(served <= bound, "served " + served + " % vs best candidate " + bestCandidate + " %");
     }

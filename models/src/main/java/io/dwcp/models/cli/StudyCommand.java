@@ -40,7 +40,7 @@ public final class StudyCommand implements java.util.concurrent.Callable<Integer
     Path report;
 
     @Option(names = "--arbiter-sweep", description = "Only print served-forecast figures of a grid of arbiter settings "
-            + "on the validation traces, with the --shipped model.")
+            + "on the validation data: the --shipped model and, with --trained, each run's model.")
     boolean sweep;
 
     @Option(names = "--epochs", defaultValue = "30")
@@ -56,7 +56,7 @@ public final class StudyCommand implements java.util.concurrent.Callable<Integer
     public Integer call() throws Exception {
         TrainConfig cfg = new TrainConfig(seed, epochs, out, null, traces, 0.98, 1.0, threads, false);
         if (sweep) {
-            BandwidthStudy.arbiterSweep(cfg, shipped);
+            BandwidthStudy.arbiterSweep(cfg, shipped, trained, runs);
             return 0;
         }
         java.util.Map<String, Object> res = BandwidthStudy.run(cfg, runs, shipped, old, trained, out, Progress.none());

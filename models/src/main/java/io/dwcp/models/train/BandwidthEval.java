@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * One-step-ahead bandwidth comparison on whole series (every window of 10 with a next step): the forecaster,
  * the naive predictors ({@link NaivePredictors}: last value, harmonic mean of 5, EWMA), the arbitrated forecast
- * of {@link OnlineArbiter} (the class the agent uses, fresh per series, default settings) and the
+ * of {@link OnlineArbiter} (the class the agent uses, fresh per series, {@link OnlineArbiter#FORECAST} settings) and the
  * {@link IntervalCalibrator} interval around it (prior from the artifact's metadata). Used by training, the
  * generalisation study and {@code evaluate}. Stateless.
  */
@@ -65,8 +65,8 @@ public final class BandwidthEval {
 
     /** Predictions for one series: actual next bandwidth, the forecasts, the served one and its interval. */
     public record Forecasts(String series, double stepSeconds, double[] actual, double[] model, double[] last,
-                            double[] hm5, double[] ewma, double[] served, String[] source, double[] lower,
-                            double[] upper, double nominal) {
+                            double[] hm5, double[] ewma, double[][] candidates, double[] served, String[] source,
+                            double[] lower, double[] upper, double nominal) {
         int n() {
             return actual.length;
         }
@@ -78,7 +78,7 @@ public final class BandwidthEval {
     }
 
     public static Forecasts forecast(BandwidthForecaster f, LinkSeries s) {
-        return forecast(f, s, prior(f), OnlineArbiter.DEFAULTS, IntervalCalibrator.DEFAULTS);
+        return forecast(f, s, prior(f), OnlineArbiter.FORECAST, IntervalCalibrator.DEFAULTS);
     }
 
     public static Forecasts forecast(BandwidthForecaster f, LinkSeries s, ResidualPrior prior,
@@ -116,21 +116,39 @@ public final class BandwidthEval {
                 ew[start + i] = cand[start + i][3];
             }
         }
-        // The online part, step by step as the agent runs it: observe the actual, then select and bound the next.
+        return arbitrate(new Forecasts(s.id(), s.stepSeconds(), actual, model, last, hm, ew, cand, served, source, lo, hi,
+                is.coverage()), prior, as, is);
+    }
+
+    /**
+     * The online part of {@link #forecast} again on its candidates' forecasts, with other settings (served, source
+     * and interval recomputed; {@code is} null: no interval, bounds NaN): step by step as the agent runs it, observe
+     * the actual, then select and bound the next.
+     */
+    public static Forecasts arbitrate(Forecasts f, ResidualPrior prior, OnlineArbiter.Settings as, IntervalCalibrator.Settings is) {
+        int n = f.n();
+        double[] actual = f.actual(), served = new double[n], lo = new double[n], hi = new double[n];
+        double[][] cand = f.candidates();
+        String[] source = new String[n];
         OnlineArbiter<String> arb = new OnlineArbiter<>(CANDIDATES, NaivePredictors.MODEL, as);
-        IntervalCalibrator<String> cal = new IntervalCalibrator<>(prior, is);
-        String key = s.id();
+        IntervalCalibrator<String> cal = is == null ? null : new IntervalCalibrator<>(prior, is);
+        String key = f.series();
         for (int i = 0; i < n; i++) {
             OnlineArbiter.Selection sel = arb.select(key, cand[i]);
             served[i] = sel.value();
             source[i] = sel.source();
+            arb.observe(key, actual[i]);
+            if (cal == null) {
+                lo[i] = hi[i] = Double.NaN;
+                continue;
+            }
             IntervalCalibrator.Interval iv = cal.interval(key, served[i]);
             lo[i] = iv.lower();
             hi[i] = iv.upper();
-            arb.observe(key, actual[i]);
             cal.observe(key, served[i], actual[i]);
         }
-        return new Forecasts(s.id(), s.stepSeconds(), actual, model, last, hm, ew, served, source, lo, hi, is.coverage());
+        return new Forecasts(f.series(), f.stepSeconds(), actual, f.model(), f.last(), f.hm5(), f.ewma(), cand, served, source,
+                lo, hi, is == null ? Double.NaN : is.coverage());
     }
 
     public static List<Forecasts> forecastAll(BandwidthForecaster f, List<LinkSeries> series) {

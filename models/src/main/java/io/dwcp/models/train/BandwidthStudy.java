@@ -225,29 +225,81 @@ public final class BandwidthStudy {
 
     /**
      * Served-forecast figures of a grid of {@link io.dwcp.models.serving.arbitration.OnlineArbiter} settings on the
-     * <b>validation</b> traces (all evaluation factors), for choosing the defaults; prints one line per setting.
+     * <b>validation</b> data only, for choosing {@link io.dwcp.models.serving.arbitration.OnlineArbiter#FORECAST}: each
+     * run's model (from {@code trained/<run>/bandwidth}, or {@code shipped} for run {@code shipped}) on the validation
+     * traces of the families it trained on (all evaluation factors) and, unless the run holds synthetic links out,
+     * the synthetic validation links; rows per family × factor, per family and overall, as in the study table.
+     * Prints one line per setting: rows where served ≤ every baseline on median and on mean APE, and the geometric
+     * mean over rows of served / best-baseline median and mean APE.
      */
-    public static void arbiterSweep(TrainConfig cfg, Path model) throws Exception {
+    public static void arbiterSweep(TrainConfig cfg, Path shipped, Path trained, List<String> runs) throws Exception {
         BandwidthTrainer.DataSplit ds = BandwidthTrainer.data(cfg);
-        List<LinkSeries> val = BandwidthTrainer.resampled(ds.traces().val(), BandwidthTrainer.EVAL_FACTORS);
-        try (BandwidthForecaster fc = new BandwidthForecaster(ModelArtifact.load(model))) {
-            var prior = BandwidthEval.prior(fc);
-            for (int w : new int[] {10, 20, 30, 60}) {
-                for (int ev : new int[] {5, 10}) {
-                    for (double mg : new double[] {0.0, 0.05, 0.1, 0.2}) {
-                        if (ev > w) continue;
-                        var as = new io.dwcp.models.serving.arbitration.OnlineArbiter.Settings(w, ev, mg, 10_000);
-                        List<BandwidthEval.Forecasts> fcs = new ArrayList<>();
-                        for (LinkSeries s : val) {
-                            BandwidthEval.Forecasts f = BandwidthEval.forecast(fc, s, prior, as,
-                                    io.dwcp.models.serving.arbitration.IntervalCalibrator.DEFAULTS);
-                            if (f.actual().length > 0) fcs.add(f);
+        // Per run: every series' forecasts once (cells), and each row as the indexes of the cells it pools.
+        List<List<BandwidthEval.Forecasts>> cellsPerRun = new ArrayList<>();
+        List<List<List<Integer>>> rowsPerRun = new ArrayList<>();
+        List<io.dwcp.models.serving.arbitration.ResidualPrior> priors = new ArrayList<>();
+        for (String name : runs) {
+            if (!name.equals("shipped") && trained == null) continue;
+            Path dir = name.equals("shipped") ? shipped : trained.resolve(name).resolve(BandwidthTrainer.NAME);
+            if (dir == null) throw new IllegalArgumentException("run 'shipped' needs --shipped DIR");
+            List<LinkSeries> val = ds.traces().val();
+            if (name.equals("norway-to-fcc")) val = fam(val, "norway");
+            if (name.equals("fcc-to-norway")) val = fam(val, "fcc");
+            Map<String, List<LinkSeries>> sets = new LinkedHashMap<>();
+            sets.put("traces", val);
+            if (!name.equals("traces-only")) sets.put("synthetic", ds.links().val());
+            List<BandwidthEval.Forecasts> cells = new ArrayList<>();
+            List<List<Integer>> rows = new ArrayList<>();
+            try (BandwidthForecaster fc = new BandwidthForecaster(ModelArtifact.load(dir))) {
+                priors.add(BandwidthEval.prior(fc));
+                List<Integer> overall = new ArrayList<>();
+                for (var e : sets.entrySet()) {
+                    Map<String, List<LinkSeries>> byFam = new java.util.TreeMap<>();
+                    for (LinkSeries x : e.getValue()) byFam.computeIfAbsent(Traces.family(x.id()), k -> new ArrayList<>()).add(x);
+                    for (var f : byFam.entrySet()) {
+                        boolean syn = f.getKey().equals("synthetic");
+                        List<Integer> famAll = new ArrayList<>();
+                        for (int x : syn ? BandwidthTrainer.SYNTHETIC_FACTORS : BandwidthTrainer.EVAL_FACTORS) {
+                            List<Integer> row = new ArrayList<>();
+                            for (BandwidthEval.Forecasts c : BandwidthEval.forecastAll(fc, BandwidthTrainer.resampled(f.getValue(), new int[] {x}))) {
+                                row.add(cells.size());
+                                cells.add(c);
+                            }
+                            if (row.isEmpty()) continue;
+                            rows.add(row);
+                            famAll.addAll(row);
                         }
-                        BandwidthEval.Row r = BandwidthEval.pooled("val", "all", fcs);
-                        System.out.printf("window %3d evidence %2d margin %.2f  served MdAPE %.3f MAPE %.3f | model %.3f %.3f | best baseline %.3f %.3f%n",
-                                w, ev, mg, r.servedMedianApe(), r.servedMape(), r.modelMedianApe(), r.modelMape(),
-                                r.bestBaselineMedianApe(), r.bestBaselineMape());
+                        rows.add(famAll);
+                        if (!syn) overall.addAll(famAll);
                     }
+                }
+                if (!overall.isEmpty()) rows.add(overall);
+            }
+            cellsPerRun.add(cells);
+            rowsPerRun.add(rows);
+            System.out.printf("%s: %d validation rows%n", name, rows.size());
+        }
+        for (int w : new int[] {20, 30, 60}) {
+            for (double mg : new double[] {0.05, 0.1, 0.15, 0.2}) {
+                for (double dm : java.util.stream.DoubleStream.of(mg, 0.2, 0.3).filter(d -> d >= mg).distinct().toArray()) {
+                    var as = new io.dwcp.models.serving.arbitration.OnlineArbiter.Settings(w, 10, mg, dm, 10_000);
+                    int ok = 0, n = 0;
+                    double lmd = 0, lmn = 0;
+                    for (int r = 0; r < rowsPerRun.size(); r++) {
+                        List<BandwidthEval.Forecasts> again = new ArrayList<>();
+                        for (BandwidthEval.Forecasts f : cellsPerRun.get(r)) again.add(BandwidthEval.arbitrate(f, priors.get(r), as, null));
+                        for (List<Integer> row : rowsPerRun.get(r)) {
+                            BandwidthEval.Row x = BandwidthEval.pooled("val", "all", row.stream().map(again::get).toList());
+                            if (x == null) continue;
+                            n++;
+                            if (x.servedMedianApe() <= x.bestBaselineMedianApe() && x.servedMape() <= x.bestBaselineMape()) ok++;
+                            lmd += Math.log(x.servedMedianApe() / x.bestBaselineMedianApe());
+                            lmn += Math.log(x.servedMape() / x.bestBaselineMape());
+                        }
+                    }
+                    System.out.printf("window %2d evidence 10 margin %.2f leave-model margin %.2f  rows served <= every baseline "
+                            + "(median and mean APE) %3d/%d  geo-mean served/best baseline: median APE %.4f, mean APE %.4f%n",
+                            w, mg, dm, ok, n, Math.exp(lmd / n), Math.exp(lmn / n));
                 }
             }
         }

@@ -25,7 +25,8 @@ public final class NaivePredictors {
      * 100 %). Issue 14: with only the model and the baselines to choose from, the arbiter could at best match the
      * hindsight-best baseline on one metric, and the median-best (last value) and mean-best (harmonic mean, EWMA)
      * differ; these two were picked on the validation traces, where they raised the family × interval rows with
-     * served ≤ every baseline on both median and mean APE from 34 to 43 of 106 (models/README.md).
+     * served ≤ every baseline on both median and mean APE from 34 to 43 of 106 (same arbiter settings; with
+     * {@link OnlineArbiter#FORECAST} 53; models/README.md).
      */
     public static final List<String> CANDIDATES = List.of(MODEL, LAST_VALUE, HARMONIC_MEAN5, EWMA, MEDIAN3, MIN_MODEL_LAST);
 

@@ -50,6 +50,23 @@ class OnlineArbiterTest {
     }
 
     @Test
+    void leavingTheDefaultNeedsItsOwnMarginComingBackOnlyTheOrdinaryOne() {
+        OnlineArbiter<String> a = new OnlineArbiter<>(C, "model", new OnlineArbiter.Settings(4, 4, 0.1, 0.2, 10));
+        // model APE 10, last value APE 8.5: below 0.9 * 10 but not below 0.8 * 10 = 8, so the model keeps serving.
+        for (int i = 0; i < 4; i++) step(a, "k", 110, 108.5, 100);
+        assertEquals("model", a.select("k", new double[] {110, 108.5}).source());
+        a.observe("k", 100);
+        // last value APE 7.5 < 8: it takes over.
+        for (int i = 0; i < 4; i++) step(a, "k", 110, 107.5, 100);
+        assertEquals("last_value", a.select("k", new double[] {110, 107.5}).source());
+        a.observe("k", 100);
+        // Back to the model: model APE 6.5 < 0.9 * 7.5 = 6.75 is enough (the ordinary margin).
+        for (int i = 0; i < 4; i++) step(a, "k", 106.5, 107.5, 100);
+        assertEquals("model", a.select("k", new double[] {106.5, 107.5}).source());
+        assertEquals(2, a.switches());
+    }
+
+    @Test
     void theWindowForgetsOldErrors() {
         OnlineArbiter<String> a = new OnlineArbiter<>(C, "model", new OnlineArbiter.Settings(2, 1, 0.0, 10));
         step(a, "k", 150, 100, 100); // model 50, last 0
@@ -102,6 +119,8 @@ class OnlineArbiterTest {
         assertThrows(IllegalArgumentException.class, () -> new OnlineArbiter.Settings(0, 0, 0.1, 1));
         assertThrows(IllegalArgumentException.class, () -> new OnlineArbiter.Settings(5, 6, 0.1, 1));
         assertThrows(IllegalArgumentException.class, () -> new OnlineArbiter.Settings(5, 1, 1.0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new OnlineArbiter.Settings(5, 1, 0.1, -0.1, 1));
+        assertEquals(0.1, new OnlineArbiter.Settings(5, 1, 0.1, 1).leaveDefaultMargin(), "one margin unless given two");
         assertThrows(IllegalArgumentException.class, () -> new OnlineArbiter<>(C, "ewma", OnlineArbiter.DEFAULTS));
         OnlineArbiter<String> a = new OnlineArbiter<>(C, "model", OnlineArbiter.DEFAULTS);
         assertThrows(IllegalArgumentException.class, () -> a.select("k", new double[] {1}));
