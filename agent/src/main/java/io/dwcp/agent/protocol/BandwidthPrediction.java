@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *
  * <p>Issue 14: {@code predicted_bandwidth_mbps} is the forecast of the predictor that serves the link
  * ({@code source}: {@code model}, {@code last_value}, {@code harmonic_mean5}, {@code ewma}, {@code median3} or
- * {@code min_model_last}, whichever has the lowest recent error on this link), {@code recent_mape} that predictor's mean APE (percent) over the link's
- * recent steps (null until scored), and {@code [lower_bandwidth_mbps, upper_bandwidth_mbps]} the calibrated
+ * {@code min_model_last}, whichever has the lowest recent error on this link), {@code recent_mape} that
+ * predictor's mean APE (percent) over the link's recent steps (null until scored), and {@code [lower_bandwidth_mbps, upper_bandwidth_mbps]} the calibrated
  * interval for the next value at {@code interval_coverage}; {@code confidence = clamp(1 − width/2, 0, 1)}
  * with {@code width = (upper − lower) / predicted}.
  */

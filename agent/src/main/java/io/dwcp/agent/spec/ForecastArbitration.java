@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The runtime guarantee of issue 14 for one pipeline: per link, the forecaster, the naive predictors a
  * DWCP node could compute itself (last value, harmonic mean of 5, EWMA) and two robust combinations of them
  * ({@link NaivePredictors#CANDIDATES}) are scored against the link's next sample, and the one with the lowest
- * recent error serves, with hysteresis ({@link OnlineArbiter}, the same
- * class {@code evaluate --traces} reports with). Each served forecast carries a calibrated interval from the
+ * recent error serves, with hysteresis ({@link OnlineArbiter} with {@link OnlineArbiter#FORECAST}, the same
+ * class and settings {@code evaluate --traces} reports with). Each served forecast carries a calibrated interval from the
  * link's recent residuals ({@link IntervalCalibrator}; the model's training residuals until the link has
  * history).
  *

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The naive next-value predictors the forecaster must beat, on a window of past values (oldest first):
  * last value, harmonic mean of the last 5 (pensieve's robust-MPC predictor), and an exponentially weighted
- * moving average with {@link #EWMA_ALPHA} started at the window's first value. Stateless, thread-safe.
+ * moving average with {@link #EWMA_ALPHA} started at the window's first value; with the model's forecast, the
+ * arbitration's {@link #CANDIDATES}. Stateless, thread-safe.
  */
 public final class NaivePredictors {
     private NaivePredictors() {}
@@ -61,10 +62,5 @@ public final class NaivePredictors {
         double median3 = ok ? Math.max(Math.min(model, last), Math.min(Math.max(model, last), hm)) : Double.NaN;
         double minModelLast = ok ? Math.min(model, last) : Double.NaN;
         return new double[] {model, last, hm, ewma(window, EWMA_ALPHA), median3, minModelLast};
-    }
-
-    /** {@code [last value, harmonic mean of 5, EWMA]} of the window. */
-    public static double[] all(double[] v) {
-        return new double[] {lastValue(v), harmonicMean(v, 5), ewma(v, EWMA_ALPHA)};
     }
 }

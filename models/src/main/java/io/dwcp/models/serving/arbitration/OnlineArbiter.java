@@ -17,10 +17,10 @@ import java.util.Optional;
  *
  * <p>Rules: the default candidate serves until every candidate has {@link Settings#minEvidence} scored steps;
  * after that, the served candidate changes only when another one's recent MAPE is below
- * {@code (1 - margin)} times the served one's ({@link Settings#leaveDefaultMargin} while the default serves). A candidate whose forecast is not finite is never served for
- * that step (the next finite one in rank order is) and scores the cap. Each step's APE is capped at
- * {@link #APE_CAP} percent, so one zero forecast cannot dominate a window. Steps whose actual is 0 or not
- * finite are not scored (APE is undefined).
+ * {@code (1 - margin)} times the served one's ({@link Settings#leaveDefaultMargin} while the default serves).
+ * A candidate whose forecast is not finite is never served for that step (the next finite one in rank order
+ * is) and scores the cap. Each step's APE is capped at {@link #APE_CAP} percent, so one zero forecast cannot
+ * dominate a window. Steps whose actual is 0 or not finite are not scored (APE is undefined).
  *
  * <p>Memory: at most {@link Settings#maxKeys} keys (least recently used evicted, counted in
  * {@link #evictions}); per key {@code candidates × window} doubles. Thread-safe (all methods synchronized;
