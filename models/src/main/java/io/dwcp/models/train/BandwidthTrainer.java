@@ -55,13 +55,6 @@ public final class BandwidthTrainer implements ModelTrainer {
     /** Factors the test traces are evaluated at: 3, 5 and 20 are intervals never trained on. */
     public static final int[] EVAL_FACTORS = {1, 2, 3, 4, 5, 10, 20};
     public static final List<Target> TARGETS = targets(0.98);
-    /**
-     * Training-set augmentation for experiments ({@code -Ddwcp.forecast.augment}, comma-separated; none by default,
-     * the shipped artifact has none): {@code reverse} adds every training series played backwards, {@code noise}
-     * a copy with i.i.d. log-normal (σ 0.1) noise on the bandwidth. Measured on the leave-one-family-out runs only.
-     */
-    static final List<String> AUGMENT = List.of(System.getProperty("dwcp.forecast.augment", "").split(",")).stream()
-            .filter(x -> !x.isBlank()).toList();
 
     /** Targets with {@code acc} as the correlation bound (the CLI's --target-accuracy). */
     public static List<Target> targets(double acc) {
@@ -217,8 +210,8 @@ public final class BandwidthTrainer implements ModelTrainer {
      */
     public static Fitted fit(List<LinkSeries> trainLinks, List<LinkSeries> trainTraces, List<LinkSeries> valLinks,
                              List<LinkSeries> valTraces, TrainConfig cfg, Path dir, Progress progress) throws Exception {
-        trainLinks = augmented(trainLinks, cfg.seed());
-        trainTraces = augmented(trainTraces, cfg.seed() + 1);
+        trainLinks = Augmentation.augmented(trainLinks, cfg.seed());
+        trainTraces = Augmentation.augmented(trainTraces, cfg.seed() + 1);
         List<double[]> fitRows = new ArrayList<>();
         for (LinkSeries s : trainLinks) fitRows.addAll(List.of(s.rows()));
         for (LinkSeries s : trainTraces) fitRows.addAll(List.of(s.rows()));
@@ -253,7 +246,7 @@ public final class BandwidthTrainer implements ModelTrainer {
         params.put("optimizer", "Adam (raw ApplyAdam, lr 2e-3, halve on 2-epoch plateau), batch 256");
         params.put("delta_scale", dScale);
         params.put("trace_factors", TRACE_FACTORS);
-        if (!AUGMENT.isEmpty()) params.put("augment", AUGMENT);
+        if (!Augmentation.KINDS.isEmpty()) params.put("augment", Augmentation.KINDS);
         params.put("synthetic_factors", SYNTHETIC_FACTORS);
         params.put("train_windows", tr.n());
         params.put("validation_windows", va.n());
@@ -287,27 +280,6 @@ public final class BandwidthTrainer implements ModelTrainer {
         params.put("residual_prior_source", res.size() + " validation windows, ln(actual / forecast)");
         metadata(cfg, sc, params, Map.of(), false, Map.of()).write(dir.resolve(ModelMetadata.FILE));
         return new Fitted(dir, fit, params, sc, tr.n(), va.n());
-    }
-
-    static List<LinkSeries> augmented(List<LinkSeries> series, long seed) {
-        if (AUGMENT.isEmpty()) return series;
-        List<LinkSeries> out = new ArrayList<>(series);
-        java.util.Random rnd = new java.util.Random(seed);
-        for (String a : AUGMENT) {
-            for (LinkSeries s : series) {
-                double[][] rows = new double[s.length()][];
-                boolean[] cong = new boolean[s.length()];
-                for (int t = 0; t < s.length(); t++) {
-                    int from = a.equals("reverse") ? s.length() - 1 - t : t;
-                    rows[t] = s.rows()[from].clone();
-                    cong[t] = s.congested()[from];
-                    if (a.equals("noise")) rows[t][0] *= Math.exp(0.1 * rnd.nextGaussian());
-                    else if (!a.equals("reverse")) throw new IllegalArgumentException("unknown augmentation " + a);
-                }
-                out.add(new LinkSeries(s.id() + "~" + a, s.linkType(), s.stepSeconds(), rows, cong));
-            }
-        }
-        return out;
     }
 
     /** Pooled rows per family × factor of the test traces, then one per family and {@code overall}. */
