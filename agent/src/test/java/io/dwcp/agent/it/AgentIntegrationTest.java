@@ -126,6 +126,16 @@ class AgentIntegrationTest {
         for (int i = 0; i < 10; i++) {
             link("r1", "p1", 200);
         }
+        // The datagrams are read on the ingest thread: request "d" below needs the link's window full, so wait
+        // until it is (on a loaded machine "d" was once answered before the tenth sample was in).
+        try (LineClient w = new LineClient(sock)) {
+            int[] n = {0};
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                String id = "full" + n[0]++;
+                w.send("{\"id\":\"" + id + "\",\"method\":\"PredictBandwidth\",\"params\":{\"node_id\":\"r1\",\"peer_id\":\"p1\"}}");
+                return "reply".equals(w.reply(id).path("type").asText());
+            });
+        }
         try (LineClient c = new LineClient(sock)) {
             c.send("{\"id\":\"sub\",\"method\":\"subscribe\",\"params\":{\"types\":[]}}");
             assertTrue(c.reply("sub").path("result").path("subscribed").asBoolean());
