@@ -26,6 +26,7 @@ public final class DegradationForecaster implements AutoCloseable {
     private final ModelMetadata metadata;
     private final double threshold;
     private final int horizon;
+    private final DegradationFeatures.Clamp clamp;
 
     /** One window's forecast: {@code latencyMs[h]}, {@code throughputMbps[h]}, {@code errorRate[h]} for h = 1..horizon. */
     public record Forecast(double probability, boolean degrading, double[] latencyMs, double[] throughputMbps,
@@ -67,6 +68,7 @@ public final class DegradationForecaster implements AutoCloseable {
         }
         this.threshold = metadata.threshold("degradation");
         this.horizon = ((Number) metadata.params().get("horizon")).intValue();
+        this.clamp = DegradationFeatures.Clamp.of(metadata.params());
         this.model = null;
         this.fused = null;
         this.net = net;
@@ -81,6 +83,7 @@ public final class DegradationForecaster implements AutoCloseable {
         }
         this.threshold = metadata.threshold("degradation");
         this.horizon = ((Number) metadata.params().get("horizon")).intValue();
+        this.clamp = DegradationFeatures.Clamp.of(metadata.params());
         this.model = new TfModel(artifact.modelPath(), config);
         FusedGraphs.Served<FusedDegradationGraph> served = FusedGraphs.serve(fused, () -> new FusedDegradationGraph(model, horizon, config),
                 g -> g.verifiedAgainst(model));
@@ -109,6 +112,11 @@ public final class DegradationForecaster implements AutoCloseable {
         return horizon;
     }
 
+    /** The headroom range the model was trained on; inputs are clamped to it. */
+    public DegradationFeatures.Clamp clamp() {
+        return clamp;
+    }
+
     public Forecast[] predict(float[][][] windows, Slo slo) {
         Slo[] s = new Slo[windows.length];
         java.util.Arrays.fill(s, slo);
@@ -130,7 +138,7 @@ public final class DegradationForecaster implements AutoCloseable {
                 }
             }
             DegradationFeatures.transformWindow(windows[i], slos[i].latencyMs(), slos[i].throughputMbps(),
-                    slos[i].errorRate(), x, i * w * f);
+                    slos[i].errorRate(), x, i * w * f, clamp);
         }
         float[] y, p, a;
         if (net != null) {

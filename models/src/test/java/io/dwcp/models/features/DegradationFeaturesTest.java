@@ -1,7 +1,12 @@
 package io.dwcp.models.features;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Headroom coordinates, and their clamp to the range the shipped degradation model was trained on. */
@@ -35,5 +40,30 @@ class DegradationFeaturesTest {
         assertEquals(DegradationFeatures.HIGH[0], bad[0], 1e-6);
         assertEquals(DegradationFeatures.HIGH[1], bad[1], 1e-6);
         assertEquals(DegradationFeatures.HIGH[2], bad[2], 1e-6);
+    }
+
+    @Test
+    void aWideClampKeepsWhatTheNarrowOneCutsAndStillBoundsAZeroSample() {
+        float[] out = new float[DegradationFeatures.FEATURES];
+        // The agent's default 10 Mbit/s floor on an 800 Mbit/s link: -4.38, inside the wide range.
+        DegradationFeatures.transform(new float[] {800, 2, 0, 1, 0, 0}, 200, 10, 0.02, out, 0, DegradationFeatures.Clamp.WIDE);
+        assertEquals(Math.log(10.0 / 800), out[1], 1e-6);
+        assertEquals(Math.log(2.0 / 200), out[0], 1e-6);
+        // A zero-throughput sample: ln(10 / 1e-6) = 16 is cut to the wide bound.
+        DegradationFeatures.transform(new float[] {0, 1, 0, 1, 0, 0}, 200, 10, 0.02, out, 0, DegradationFeatures.Clamp.WIDE);
+        assertEquals(DegradationFeatures.Clamp.WIDE.high()[1], out[1], 1e-6);
+    }
+
+    @Test
+    void aModelNamesItsClampInItsParamsAndNoneMeansNarrow() {
+        DegradationFeatures.Clamp c = DegradationFeatures.Clamp.of(Map.of(DegradationFeatures.Clamp.PARAM,
+                DegradationFeatures.Clamp.WIDE.toParam()));
+        assertArrayEquals(DegradationFeatures.Clamp.WIDE.low(), c.low());
+        assertArrayEquals(DegradationFeatures.Clamp.WIDE.high(), c.high());
+        assertSame(DegradationFeatures.Clamp.NARROW, DegradationFeatures.Clamp.of(Map.of("horizon", 30)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DegradationFeatures.Clamp.of(
+                Map.of(DegradationFeatures.Clamp.PARAM, Map.of("low", List.of(1, 2, 3), "high", List.of(0, 3, 4)))));
+        assertEquals("headroom clamp 0: low 1.0 >= high 0.0", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DegradationFeatures.Clamp.of(Map.of(DegradationFeatures.Clamp.PARAM, "wide")));
     }
 }
