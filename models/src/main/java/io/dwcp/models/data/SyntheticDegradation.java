@@ -23,6 +23,10 @@ import java.util.List;
  * <li>{@code benign}: a bump of 20–50% of the SLO headroom that returns to nominal (a hard negative).</li>
  * </ul>
  * The breach step is where the SLO check first fails, computed from the generated values, not assumed.
+ * With {@code wideSlo} the SLO is drawn over a much wider range (latency ceilings 1.5–30× nominal, throughput
+ * floors 1–70 % of nominal, error ceilings 0.5–10 %, all log-uniform but the last), the way operators set them
+ * without knowing the link (issue 19: the agent's default 10 Mbit/s floor on an 800 Mbit/s link); the draws are
+ * the same in number, so the rest of each series is generated exactly as without it.
  * Deterministic in the seed. Stateless.
  */
 public final class SyntheticDegradation {
@@ -32,18 +36,32 @@ public final class SyntheticDegradation {
 
     /** {@code n} series of {@code length} steps. */
     public static List<DegradationSeries> generate(int n, int length, long seed) {
+        return generate(n, length, seed, false);
+    }
+
+    /** {@code n} series of {@code length} steps, SLOs drawn wide when {@code wideSlo}. */
+    public static List<DegradationSeries> generate(int n, int length, long seed, boolean wideSlo) {
         Rng root = new Rng(seed);
         List<DegradationSeries> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) out.add(one("deg-" + seed + "-" + i, length, root.split(), i));
+        for (int i = 0; i < n; i++) {
+            out.add(one((wideSlo ? "degw-" : "deg-") + seed + "-" + i, length, root.split(), i, wideSlo));
+        }
         return out;
     }
 
     static DegradationSeries one(String id, int len, Rng r, int index) {
+        return one(id, len, r, index, false);
+    }
+
+    static DegradationSeries one(String id, int len, Rng r, int index, boolean wideSlo) {
         double lat0 = Math.exp(r.uniform(Math.log(1), Math.log(150)));
         double bw0 = Math.exp(r.uniform(Math.log(20), Math.log(10000)));
         double err0 = Math.exp(r.uniform(Math.log(1e-4), Math.log(2e-3)));
         double jit0 = lat0 * r.uniform(0.02, 0.1);
-        Slo slo = new Slo(lat0 * r.uniform(1.8, 3.0), bw0 * r.uniform(0.35, 0.6), r.uniform(0.01, 0.03));
+        Slo slo = wideSlo
+                ? new Slo(lat0 * Math.exp(r.uniform(Math.log(1.5), Math.log(30))),
+                        bw0 * Math.exp(r.uniform(Math.log(0.01), Math.log(0.7))), r.uniform(0.005, 0.1))
+                : new Slo(lat0 * r.uniform(1.8, 3.0), bw0 * r.uniform(0.35, 0.6), r.uniform(0.01, 0.03));
         double period = r.uniform(200, 600), phase = r.uniform(0, 2 * Math.PI), amp = r.uniform(0.03, 0.15);
         double latNoise = r.uniform(0.02, 0.06), bwNoise = r.uniform(0.03, 0.08);
         int dow = r.nextInt(7);
