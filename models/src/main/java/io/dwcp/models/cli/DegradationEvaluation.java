@@ -2,6 +2,7 @@ package io.dwcp.models.cli;
 
 import io.dwcp.models.data.LinkSeries;
 import io.dwcp.models.data.Traces;
+import io.dwcp.models.eval.DegradationComparison;
 import io.dwcp.models.eval.DegradationProtocol;
 import io.dwcp.models.serving.DegradationForecaster;
 import io.dwcp.models.serving.ModelArtifact;
@@ -14,15 +15,22 @@ import java.util.Map;
 /**
  * {@code evaluate --degradation DIR}: the degradation forecaster, the trend baseline and the forecast-free
  * distance-to-floor score under {@link DegradationProtocol} (issue 19), at throughput floors of 40 % and 25 % of
- * each series' median, on a folder of {@code t_s<TAB>Mbps} traces at their own step. Prints one table per floor.
+ * each series' median, on a folder of {@code t_s<TAB>Mbps} traces at their own step (or aggregated to
+ * {@code --resample} times it). Prints one table per floor ({@link DegradationComparison}: early detection and
+ * false warnings at each predictor's own warnings, ROC-AUC with its bootstrap interval over traces, early
+ * detection at the model's false-warning rate and at 0.05, Brier score of the probabilities).
  */
 final class DegradationEvaluation {
     private DegradationEvaluation() {}
 
-    static Map<String, Object> run(Path dir, Path modelDir) throws Exception {
+    static final int BOOTSTRAP = 300;
+    static final long SEED = 19;
+
+    static Map<String, Object> run(Path dir, Path modelDir, int factor) throws Exception {
         List<LinkSeries> series = Traces.folder(dir);
         List<double[]> bw = new ArrayList<>();
-        for (LinkSeries s : series) {
+        for (LinkSeries s0 : series) {
+            LinkSeries s = Traces.resample(s0, factor, 0);
             double[] v = new double[s.rows().length];
             for (int t = 0; t < v.length; t++) {
                 v[t] = s.rows()[t][0];
@@ -32,6 +40,7 @@ final class DegradationEvaluation {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("mode", "degradation");
         res.put("series", bw.size());
+        res.put("resample_factor", factor);
         try (DegradationForecaster f = modelDir == null ? DegradationForecaster.loadDefault()
                 : new DegradationForecaster(ModelArtifact.load(modelDir))) {
             DegradationProtocol.Predictor model = (windows, slos) -> {
@@ -43,53 +52,48 @@ final class DegradationEvaluation {
                 return out;
             };
             res.put("model_version", f.metadata().version());
+            res.put("model_trained_at", f.metadata().trainedAt());
+            List<DegradationComparison.Entry> entries = List.of(
+                    new DegradationComparison.Entry("model", model, true, true),
+                    new DegradationComparison.Entry("trend", DegradationProtocol.trend(), true, true),
+                    new DegradationComparison.Entry("distance_to_floor", DegradationProtocol.distanceToFloor(), false, false));
             for (double floor : new double[] {0.40, 0.25}) {
-                DegradationProtocol.Asks m = DegradationProtocol.run(bw, floor, model);
-                DegradationProtocol.Asks tr = DegradationProtocol.run(bw, floor, DegradationProtocol.trend());
-                DegradationProtocol.Asks d = DegradationProtocol.run(bw, floor, DegradationProtocol.distanceToFloor());
-                double fwr = m.falseWarningRate();
-                System.out.printf("floor %.0f %% of median: %d events, %d asks (%d positive)%n", 100 * floor, m.events(),
-                        m.scores().length, count(m.positive()));
-                System.out.printf("  %-18s %10s %10s %8s %22s%n", "predictor", "early det", "false warn", "ROC-AUC",
-                        "early det at model FWR");
-                Map<String, Object> byFloor = new LinkedHashMap<>();
-                byFloor.put("events", m.events());
-                byFloor.put("asks", m.scores().length);
-                for (var e : Map.of("model", m, "trend", tr, "distance_to_floor", d).entrySet().stream()
-                        .sorted(Map.Entry.comparingByKey((a, b) -> order(a) - order(b))).toList()) {
-                    DegradationProtocol.Asks a = e.getValue();
-                    boolean warns = !e.getKey().equals("distance_to_floor");
-                    System.out.printf("  %-18s %10s %10s %8.3f %22.3f%n", e.getKey(),
-                            warns ? String.format("%.3f", a.earlyDetection()) : "-",
-                            warns ? String.format("%.3f", a.falseWarningRate()) : "-", a.rocAuc(), a.earlyDetectionAt(fwr));
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    if (warns) {
-                        r.put("early_detection", a.earlyDetection());
-                        r.put("false_warning_rate", a.falseWarningRate());
-                    }
-                    r.put("roc_auc", a.rocAuc());
-                    r.put("early_detection_at_model_fwr", a.earlyDetectionAt(fwr));
-                    byFloor.put(e.getKey(), r);
+                Map<String, Object> s = DegradationComparison.summarise(DegradationComparison.run(bw, floor, entries),
+                        BOOTSTRAP, SEED);
+                System.out.printf("floor %.0f %% of median: %d events, %d asks (%d positive)%n", 100 * floor,
+                        (Integer) s.get("events"), (Integer) s.get("asks"), (Integer) s.get("positive_asks"));
+                System.out.printf("  %-18s %10s %10s %22s %22s %22s %8s%n", "predictor", "early det", "false warn",
+                        "ROC-AUC [95% traces]", "early det at model FWR", "early det at FWR 0.05", "Brier");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> boot = (Map<String, Object>) s.get("bootstrap");
+                for (String name : List.of("model", "trend", "distance_to_floor")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> r = (Map<String, Object>) s.get(name);
+                    List<?> ci = (List<?>) boot.get(switch (name) {
+                        case "model" -> "auc_model";
+                        case "trend" -> "auc_trend";
+                        default -> "auc_distance";
+                    });
+                    System.out.printf("  %-18s %10s %10s %22s %22.3f %22.3f %8s%n", name, fmt(r.get("early_detection")),
+                            fmt(r.get("false_warning_rate")), String.format("%.3f [%.3f, %.3f]", (Double) r.get("roc_auc"),
+                                    (Double) ci.get(0), (Double) ci.get(2)),
+                            (Double) r.get("early_detection_at_model_fwr"), (Double) r.get("early_detection_at_fwr_0.05"),
+                            fmt(r.get("brier")));
                 }
-                res.put(String.format("floor_%02.0f", 100 * floor), byFloor);
+                List<?> gt = (List<?>) boot.get("auc_gain_vs_trend"), gd = (List<?>) boot.get("auc_gain_vs_distance"),
+                        er = (List<?>) boot.get("early_ratio_vs_trend_at_equal_fwr");
+                System.out.printf("  AUC gain vs trend %.3f [%.3f, %.3f], vs distance %.3f [%.3f, %.3f]; early detection "
+                                + "ratio model/trend at the model's FWR %.2f [%.2f, %.2f]%n", (Double) s.get("auc_gain_vs_trend"),
+                        (Double) gt.get(0), (Double) gt.get(2), (Double) s.get("auc_gain_vs_distance"), (Double) gd.get(0),
+                        (Double) gd.get(2), (Double) s.get("early_ratio_vs_trend_at_equal_fwr"), (Double) er.get(0),
+                        (Double) er.get(2));
+                res.put(String.format("floor_%02.0f", 100 * floor), s);
             }
         }
         return res;
     }
 
-    private static int order(String k) {
-        return switch (k) {
-            case "model" -> 0;
-            case "trend" -> 1;
-            default -> 2;
-        };
-    }
-
-    private static int count(boolean[] b) {
-        int n = 0;
-        for (boolean x : b) {
-            n += x ? 1 : 0;
-        }
-        return n;
+    private static String fmt(Object v) {
+        return v == null ? "-" : String.format("%.3f", (Double) v);
     }
 }

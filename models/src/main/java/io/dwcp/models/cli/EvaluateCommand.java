@@ -65,7 +65,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                     "give exactly one of --traces, --nab or --degradation");
         }
         Map<String, Object> result = traces != null ? traces()
-                : degradation != null ? DegradationEvaluation.run(degradation, modelDir) : nab();
+                : degradation != null ? DegradationEvaluation.run(degradation, modelDir, factor) : nab();
         String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result);
         if (output != null) Files.writeString(output, ModelMetadata.json().writeValueAsString(result));
         System.out.println(json);

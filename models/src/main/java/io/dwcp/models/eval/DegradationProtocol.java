@@ -64,13 +64,22 @@ public final class DegradationProtocol {
             return Metrics.rocAuc(scores, positive);
         }
 
-        /** Early detection when warning at the score threshold that gives false-warning rate {@code fwr}. */
-        public double earlyDetectionAt(double fwr) {
-            double t = thresholdFor(fwr);
+        /** Mean squared difference between the score (read as a probability) and the label. */
+        public double brier() {
+            double s = 0;
+            for (int i = 0; i < scores.length; i++) {
+                double d = scores[i] - (positive[i] ? 1 : 0);
+                s += d * d;
+            }
+            return scores.length == 0 ? Double.NaN : s / scores.length;
+        }
+
+        /** Share of events warned early when warning at score {@code >= threshold} instead of {@link #warns}. */
+        public double earlyDetectionAtThreshold(double threshold) {
             int warned = 0;
             for (int[] ev : eventAsks) {
                 for (int a : ev) {
-                    if (scores[a] >= t) {
+                    if (scores[a] >= threshold) {
                         warned++;
                         break;
                     }
@@ -79,7 +88,37 @@ public final class DegradationProtocol {
             return events == 0 ? Double.NaN : (double) warned / events;
         }
 
-        double thresholdFor(double fwr) {
+        /** All asks of several runs as one (events and their asks re-indexed). */
+        public static Asks concat(List<Asks> parts) {
+            int n = 0;
+            for (Asks a : parts) n += a.scores.length;
+            double[] s = new double[n];
+            boolean[] w = new boolean[n], p = new boolean[n];
+            List<int[]> ev = new ArrayList<>();
+            int off = 0, events = 0, early = 0;
+            for (Asks a : parts) {
+                System.arraycopy(a.scores, 0, s, off, a.scores.length);
+                System.arraycopy(a.warns, 0, w, off, a.warns.length);
+                System.arraycopy(a.positive, 0, p, off, a.positive.length);
+                for (int[] e : a.eventAsks) {
+                    int[] c = new int[e.length];
+                    for (int i = 0; i < e.length; i++) c[i] = e[i] + off;
+                    ev.add(c);
+                }
+                events += a.events;
+                early += a.warnedEarly;
+                off += a.scores.length;
+            }
+            return new Asks(s, w, p, events, early, ev);
+        }
+
+        /** Early detection when warning at the score threshold that gives false-warning rate {@code fwr}. */
+        public double earlyDetectionAt(double fwr) {
+            return earlyDetectionAtThreshold(thresholdFor(fwr));
+        }
+
+        /** The lowest score threshold whose false-warning rate is at most {@code fwr}. */
+        public double thresholdFor(double fwr) {
             double[] neg = new double[positive.length];
             int n = 0;
             for (int i = 0; i < positive.length; i++) {
@@ -120,16 +159,34 @@ public final class DegradationProtocol {
 
     /** Runs the protocol for one predictor over the series at one floor fraction. */
     public static Asks run(List<double[]> series, double floorFraction, Predictor p) {
+        double[] floors = new double[series.size()];
+        for (int i = 0; i < floors.length; i++) floors[i] = floorFraction * median(series.get(i));
+        return runAt(series, floors, p);
+    }
+
+    /** Each series on its own (same order; a series too short for one ask gives an empty {@link Asks}). */
+    public static List<Asks> perSeries(List<double[]> series, double floorFraction, Predictor p) {
+        List<Asks> out = new ArrayList<>(series.size());
+        for (double[] s : series) out.add(run(List.of(s), floorFraction, p));
+        return out;
+    }
+
+    /** Runs the protocol with an absolute throughput floor per series ({@code floors[i]} Mbit/s for series i). */
+    public static Asks runAt(List<double[]> series, double[] floors, Predictor p) {
+        if (floors.length != series.size()) {
+            throw new IllegalArgumentException(series.size() + " series but " + floors.length + " floors");
+        }
         List<Double> scores = new ArrayList<>();
         List<Boolean> warns = new ArrayList<>();
         List<Boolean> pos = new ArrayList<>();
         List<int[]> eventAsks = new ArrayList<>();
         int events = 0, early = 0;
-        for (double[] bw : series) {
+        for (int si = 0; si < series.size(); si++) {
+            double[] bw = series.get(si);
             if (bw.length < WINDOW + HORIZON) {
                 continue;
             }
-            double floor = floorFraction * median(bw);
+            double floor = floors[si];
             boolean[] breach = breaches(bw, floor);
             List<Integer> askAt = new ArrayList<>(); // index of the last sample seen
             for (int a = WINDOW; a <= bw.length; a += EVERY) {

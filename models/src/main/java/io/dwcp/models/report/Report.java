@@ -90,8 +90,12 @@ public final class Report {
         public boolean met(Map<String, Object> metrics) {
             Object v = metrics.get(metric);
             if (!(v instanceof Number n) || Double.isNaN(n.doubleValue())) return false;
-            return op.equals(">=") ? n.doubleValue() >= bound : op.equals("<=") ? n.doubleValue() <= bound
-                    : n.doubleValue() < bound;
+            return switch (op) {
+                case ">=" -> n.doubleValue() >= bound;
+                case "<=" -> n.doubleValue() <= bound;
+                case ">" -> n.doubleValue() > bound;
+                default -> n.doubleValue() < bound;
+            };
         }
 
         public String describe() {

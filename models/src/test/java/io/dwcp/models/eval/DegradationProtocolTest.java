@@ -66,4 +66,34 @@ class DegradationProtocolTest {
                 .judge(new float[][][] {w}, new Slo[] {new Slo(1e5, 4, 0.5)})[0];
         assertEquals(4 / mean, j.score(), 1e-6);
     }
+
+    @Test
+    void concatenatedAsksKeepEveryEventPointingAtItsOwnAsks() {
+        DegradationProtocol.Predictor ramp = (windows, slos) -> {
+            DegradationProtocol.Judgement[] out = new DegradationProtocol.Judgement[windows.length];
+            for (int i = 0; i < windows.length; i++) {
+                float last = windows[i][windows[i].length - 1][0];
+                out[i] = new DegradationProtocol.Judgement(last - Math.floor(last), false); // t/1000: later = riskier
+            }
+            return out;
+        };
+        List<DegradationProtocol.Asks> per = DegradationProtocol.perSeries(List.of(series(), series()), 0.4, ramp);
+        DegradationProtocol.Asks both = DegradationProtocol.Asks.concat(per);
+        DegradationProtocol.Asks pooled = DegradationProtocol.run(List.of(series(), series()), 0.4, ramp);
+        assertEquals(2, both.events());
+        assertEquals(pooled.scores().length, both.scores().length);
+        assertEquals(pooled.rocAuc(), both.rocAuc(), 1e-12);
+        assertEquals(pooled.earlyDetectionAt(0.1), both.earlyDetectionAt(0.1), 1e-12);
+        for (int e = 0; e < 2; e++) {
+            assertEquals(List.of(pooled.eventAsks().get(e)[0]), List.of(both.eventAsks().get(e)[0]));
+        }
+        // Brier of a score that is always 0: the share of positive asks.
+        DegradationProtocol.Asks zero = new DegradationProtocol.Asks(new double[both.scores().length], both.warns(),
+                both.positive(), both.events(), 0, both.eventAsks());
+        int pos = 0;
+        for (boolean b : both.positive()) {
+            pos += b ? 1 : 0;
+        }
+        assertEquals((double) pos / both.scores().length, zero.brier(), 1e-12);
+    }
 }
