@@ -40,8 +40,13 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--data-path", description = "Operator data: a dwcp_metrics.csv (bandwidth, reliability). Default: synthetic.")
     Path dataPath;
 
-    @Option(names = "--traces", description = "Folder of <t_s>\\t<Mbps> traces for the forecaster (default: the bundled subset).")
+    @Option(names = "--traces", description = "Folder of <t_s>\\t<Mbps> traces for the forecaster and the degradation "
+            + "model (default: the bundled subset).")
     Path traces;
+
+    @Option(names = "--degradation-test-family", description = "Degradation model: hold out every trace of this family "
+            + "(fcc or norway) for the test and train on the others (default: split 60/20/20 by trace within each family).")
+    String degradationTestFamily;
 
     @Option(names = "--output-dir", required = true, description = "Where <model>/ artifact folders and the summary go.")
     Path outputDir;
@@ -90,7 +95,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                 case "compression" -> new CompressionTrainer(measureCodecs);
                 case "reliability" -> new ReliabilityTrainer();
                 case "latency" -> new LatencyTrainer();
-                case "degradation" -> new DegradationTrainer();
+                case "degradation" -> new DegradationTrainer(degradationTestFamily);
                 default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "unknown model '" + m + "' in --models; expected bandwidth, compression, reliability, latency, degradation, latency-univariate");
             });

@@ -1,7 +1,12 @@
 package io.dwcp.models.train;
 
 import io.dwcp.models.data.DegradationSeries;
+import io.dwcp.models.data.LinkSeries;
+import io.dwcp.models.data.RealDegradation;
 import io.dwcp.models.data.SyntheticDegradation;
+import io.dwcp.models.data.Traces;
+import io.dwcp.models.eval.DegradationComparison;
+import io.dwcp.models.eval.DegradationProtocol;
 import io.dwcp.models.eval.TrendExtrapolation;
 import io.dwcp.models.features.DegradationFeatures;
 import io.dwcp.models.features.Scaler;
@@ -32,11 +37,20 @@ import java.util.Map;
  * Performance-degradation forecaster: bidirectional LSTM + temporal attention on 60-step link windows in
  * SLO-headroom coordinates ({@link DegradationFeatures}), forecasting latency, throughput and error rate for
  * the next {@link #HORIZON} steps and the probability that the SLO is breached within them. Trained on
- * {@link SyntheticDegradation} series split by series (60/15/25). Loss: MAE of the headroom forecast (a
- * log-ratio, so it tracks relative error) plus binary cross-entropy of the breach label.
+ * {@link SyntheticDegradation} series (the original set, split by series 60/15/25, so its test split is the one
+ * earlier models were judged on, plus a set with SLOs drawn wide) and on real throughput traces ({@link
+ * RealDegradation}: every trace at steps ×1, ×2, ×5, several floors each), issue 19. Traces are split by whole
+ * trace; with a test family ({@code fcc} or {@code norway}) every trace of that family is held out for the test
+ * and the others split 80/20 into training and validation, else 60/20/20 within each family. Loss: MAE of the
+ * headroom forecast (a log-ratio, so it tracks relative error) plus binary cross-entropy of the breach label.
  *
- * <p>The warning threshold is the lowest probability whose false-warning rate on <em>validation</em> healthy
- * windows is at most {@link #VAL_FWR_BUDGET}; the test split is only evaluated. Definitions (also in the
+ * <p>Calibration and threshold use the validation traces only, asked as {@link DegradationProtocol} asks (every
+ * 5 steps, floors {@link #VAL_FLOORS} of each series' median): a Platt scaling of the logit is fitted there and
+ * folded into the probability head's weights (so every serving path, SavedModel, fused graph and native
+ * kernels, serves the calibrated probability), then the warning threshold is the lowest calibrated probability
+ * with a false-warning rate of at most {@link #VAL_FWR_BUDGET} on those asks. The test traces are only
+ * evaluated, under the issue's protocol, beside the trend, distance to floor and the model shipped before.
+ * Synthetic definitions (also in the
  * report): a degradation event is <em>detected early</em> when some window ending between {@code HORIZON}
  * and {@link #LEAD} steps before the first breached step is flagged; a window is <em>healthy</em> when no
  * SLO breach occurs from 5 steps before its end to the end of its horizon and no labelled degradation onset
@@ -46,12 +60,52 @@ import java.util.Map;
 public final class DegradationTrainer implements ModelTrainer {
     public static final String NAME = "degradation";
     public static final int HORIZON = 30, LEAD = 10, LENGTH = 400;
+    /** The headroom range this trainer's models are trained in (and clamped to when served). */
+    public static final DegradationFeatures.Clamp CLAMP = DegradationFeatures.Clamp.WIDE;
     public static final DegradationNet.Shape SHAPE = new DegradationNet.Shape(16, 1, 16, 32, HORIZON);
-    public static final double VAL_FWR_BUDGET = 0.03;
+    /** False-warning budget of the threshold on the validation traces' asks (the issue's target is 0.05 on test). */
+    public static final double VAL_FWR_BUDGET = 0.04;
+    /** The synthetic trend baseline's threshold budget on synthetic validation (as the earlier reports used). */
+    static final double SYNTHETIC_TREND_FWR_BUDGET = 0.03;
     static final int[] REPORT_STEPS = {1, 5, 10, 15, 20, 25, 30};
+    /** Trace steps the real series are trained at (×1 of a 5 s FCC trace is 5 s; of a Norway trace ~1 s). */
+    static final int[] TRAIN_FACTORS = {1, 2, 5};
+    static final int FLOORS_PER_SERIES = 3, BOOTSTRAP = 300;
+    /** Real training windows aimed at (×scale): the stride over real series is chosen to give about this many. */
+    static final int REAL_WINDOWS = 50_000;
+    /** Validation asks: floors at these fractions of each validation series' median, steps ×1 and ×2. */
+    static final double[] VAL_FLOORS = {0.25, 0.40, 0.55};
+    static final int[] VAL_FACTORS = {1, 2}, TEST_FACTORS = {1, 5};
+    /** The issue's protocol floors (test). */
+    static final double[] TEST_FLOORS = {0.40, 0.25};
     public static final List<Target> TARGETS = List.of(
             new Target("lead10_detection_rate", ">=", 0.90),
-            new Target("false_warning_rate", "<=", 0.05));
+            new Target("false_warning_rate", "<=", 0.05),
+            new Target("real_f40_auc_gain_vs_trend", ">=", 0.05),
+            new Target("real_f40_auc_gain_vs_distance", ">", 0.0),
+            new Target("real_f40_early_ratio_vs_trend_at_equal_fwr", ">=", 1.25),
+            new Target("real_f40_early_detection", ">=", 0.6),
+            new Target("real_f40_false_warning_rate", "<=", 0.05),
+            new Target("real_f25_auc_gain_vs_trend", ">=", 0.05),
+            new Target("real_f25_auc_gain_vs_distance", ">", 0.0),
+            new Target("real_f25_early_ratio_vs_trend_at_equal_fwr", ">=", 1.25),
+            new Target("real_f25_early_detection", ">=", 0.6),
+            new Target("real_f25_false_warning_rate", "<=", 0.05));
+
+    private final String testFamily;
+
+    /** Traces split within each family. */
+    public DegradationTrainer() {
+        this(null);
+    }
+
+    /** With {@code testFamily} ({@code fcc}, {@code norway}) held out whole for the test; null = split within families. */
+    public DegradationTrainer(String testFamily) {
+        if (testFamily != null && !List.of("fcc", "norway").contains(testFamily)) {
+            throw new IllegalArgumentException("test family must be fcc or norway, got '" + testFamily + "'");
+        }
+        this.testFamily = testFamily;
+    }
 
     @Override
     public String name() {
@@ -83,6 +137,30 @@ public final class DegradationTrainer implements ModelTrainer {
         return new Windows(x, y, lab, n);
     }
 
+    static Windows concat(Windows... ws) {
+        int n = 0;
+        for (Windows w : ws) n += w.n();
+        float[] x = new float[0], y, l;
+        int xs = 0, ys = 0;
+        for (Windows w : ws) {
+            xs += w.x().length;
+            ys += w.y().length;
+        }
+        x = new float[xs];
+        y = new float[ys];
+        l = new float[n];
+        int xo = 0, yo = 0, lo = 0;
+        for (Windows w : ws) {
+            System.arraycopy(w.x(), 0, x, xo, w.x().length);
+            System.arraycopy(w.y(), 0, y, yo, w.y().length);
+            System.arraycopy(w.label(), 0, l, lo, w.n());
+            xo += w.x().length;
+            yo += w.y().length;
+            lo += w.n();
+        }
+        return new Windows(x, y, l, n);
+    }
+
     static int count(DegradationSeries s, int stride) {
         int first = DegradationNet.WINDOW - 1, last = s.length() - HORIZON - 1;
         return last < first ? 0 : (last - first) / stride + 1;
@@ -95,7 +173,7 @@ public final class DegradationTrainer implements ModelTrainer {
         for (int t = 0; t < s.length(); t++) {
             for (int j = 0; j < 6; j++) row[j] = (float) s.rows()[t][j];
             DegradationFeatures.transform(row, s.slo().latencyMs(), s.slo().throughputMbps(), s.slo().errorRate(), out,
-                    t * DegradationFeatures.FEATURES);
+                    t * DegradationFeatures.FEATURES, CLAMP);
         }
         return out;
     }
@@ -322,13 +400,118 @@ public final class DegradationTrainer implements ModelTrainer {
         return m;
     }
 
+    /** Traces split by whole trace: the test family held out whole (the rest 80/20), else 60/20/20 within each family. */
+    static Splits.Split<LinkSeries> traceSplit(List<LinkSeries> traces, String testFamily, long seed) {
+        if (testFamily == null) return BandwidthTrainer.splitByFamily(traces, seed);
+        List<LinkSeries> test = new ArrayList<>(), rest = new ArrayList<>();
+        for (LinkSeries s : traces) (Traces.family(s.id()).equals(testFamily) ? test : rest).add(s);
+        if (test.isEmpty()) throw new IllegalArgumentException("no traces of test family '" + testFamily + "'");
+        if (rest.size() < 2) {
+            throw new IllegalArgumentException("need at least 2 traces outside test family '" + testFamily + "', got " + rest.size());
+        }
+        java.util.Collections.shuffle(rest, new java.util.Random(seed));
+        int a = Math.max(1, Math.min(rest.size() - 1, (int) Math.round(0.8 * rest.size())));
+        return new Splits.Split<>(List.copyOf(rest.subList(0, a)), List.copyOf(rest.subList(a, rest.size())), List.copyOf(test));
+    }
+
+    /** Throughput of every trace aggregated to {@code factor} times its step. */
+    static List<double[]> throughput(List<LinkSeries> traces, int factor) {
+        List<double[]> out = new ArrayList<>();
+        for (LinkSeries s : traces) {
+            LinkSeries r = Traces.resample(s, factor, 0);
+            double[] v = new double[r.length()];
+            for (int t = 0; t < v.length; t++) v[t] = r.rows()[t][0];
+            out.add(v);
+        }
+        return out;
+    }
+
+    static DegradationProtocol.Predictor predictor(DegradationForecaster fc) {
+        return (w, slos) -> {
+            DegradationForecaster.Forecast[] f = fc.predict(w, slos);
+            DegradationProtocol.Judgement[] out = new DegradationProtocol.Judgement[f.length];
+            for (int i = 0; i < f.length; i++) out[i] = new DegradationProtocol.Judgement(f[i].probability(), f[i].degrading());
+            return out;
+        };
+    }
+
+    /** The validation traces asked as the protocol asks, at {@link #VAL_FACTORS} × {@link #VAL_FLOORS}. */
+    static DegradationProtocol.Asks valAsks(List<LinkSeries> val, DegradationProtocol.Predictor p) {
+        List<DegradationProtocol.Asks> parts = new ArrayList<>();
+        for (int f : VAL_FACTORS) {
+            List<double[]> bw = throughput(val, f);
+            for (double fl : VAL_FLOORS) parts.add(DegradationProtocol.run(bw, fl, p));
+        }
+        return DegradationProtocol.Asks.concat(parts);
+    }
+
+    static double logit(double p) {
+        double q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+        return Math.log(q / (1 - q));
+    }
+
+    static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    /** Platt scaling: {a, b} minimising the log loss of sigmoid(a·logit(p) + b), by Newton's method. */
+    static double[] platt(double[] p, boolean[] y) {
+        double a = 1, b = 0;
+        double[] z = new double[p.length];
+        for (int i = 0; i < p.length; i++) z[i] = logit(p[i]);
+        for (int it = 0; it < 100; it++) {
+            double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+            for (int i = 0; i < z.length; i++) {
+                double q = sigmoid(a * z[i] + b), r = q - (y[i] ? 1 : 0), w = q * (1 - q);
+                ga += r * z[i];
+                gb += r;
+                haa += w * z[i] * z[i];
+                hab += w * z[i];
+                hbb += w;
+            }
+            double det = haa * hbb - hab * hab;
+            if (!(Math.abs(det) > 1e-12)) break;
+            double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
+            a -= da;
+            b -= db;
+            if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+        }
+        return new double[] {a, b};
+    }
+
+    /** The weights with {@code sigmoid(a·logit + b)} folded into the probability head: logit' = a·(w·h + c) + b. */
+    static Map<String, float[]> foldPlatt(Map<String, float[]> weights, double a, double b) {
+        float[] w = weights.get("cls_w"), c = weights.get("cls_b");
+        if (w == null || c == null || c.length != 1) throw new IllegalStateException("probability head weights cls_w/cls_b not found");
+        Map<String, float[]> out = new LinkedHashMap<>(weights);
+        float[] w2 = new float[w.length];
+        for (int i = 0; i < w.length; i++) w2[i] = (float) (a * w[i]);
+        out.put("cls_w", w2);
+        out.put("cls_b", new float[] {(float) (a * c[0] + b)});
+        return out;
+    }
+
     @Override
     public TrainResult train(TrainConfig cfg, Progress progress) throws Exception {
         long t0 = System.nanoTime();
         progress.start(NAME, cfg.maxEpochs() + 2);
         List<DegradationSeries> all = SyntheticDegradation.generate(cfg.scaled(700, 24), LENGTH, cfg.seed() + 70);
         Splits.Split<DegradationSeries> split = Splits.bySeries(all, 0.6, 0.15, cfg.seed() + 71);
-        Windows tr = windows(split.train(), 3), va = windows(split.val(), 3);
+        List<DegradationSeries> wide = SyntheticDegradation.generate(cfg.scaled(200, 12), LENGTH, cfg.seed() + 72, true);
+        Splits.Split<DegradationSeries> wideSplit = Splits.bySeries(wide, 0.6, 0.15, cfg.seed() + 73);
+        List<LinkSeries> traces = cfg.tracesDir() != null ? Traces.folder(cfg.tracesDir()) : Traces.bundled();
+        // Tests run at scale ~0.05 on a handful of bundled traces; real runs use all of them.
+        if (cfg.scale() < 0.25) traces = traces.subList(0, Math.min(traces.size(), Math.max(8, cfg.scaled(traces.size(), 8))));
+        Splits.Split<LinkSeries> ts = traceSplit(traces, testFamily, cfg.seed() + 74);
+        int minLen = DegradationNet.WINDOW + 2 * HORIZON;
+        List<DegradationSeries> realTrain = RealDegradation.from(ts.train(), TRAIN_FACTORS, FLOORS_PER_SERIES, minLen, cfg.seed() + 75);
+        List<DegradationSeries> realVal = RealDegradation.from(ts.val(), TRAIN_FACTORS, FLOORS_PER_SERIES, minLen, cfg.seed() + 76);
+        // Norway's ~1 s traces give ten times FCC's windows: the stride keeps the real share near the synthetic one.
+        long every = 0;
+        for (DegradationSeries s : realTrain) every += count(s, 1);
+        int realStride = (int) Math.max(1, Math.ceil((double) every / cfg.scaled(REAL_WINDOWS, 500)));
+        Windows tr = concat(windows(split.train(), 3), windows(wideSplit.train(), 3), windows(realTrain, realStride));
+        Windows va = concat(windows(split.val(), 3), windows(wideSplit.val(), 3), windows(realVal, realStride));
         int w = DegradationNet.WINDOW, f = DegradationFeatures.FEATURES, k = DegradationFeatures.TARGETS;
         TfTraining.Data data = new TfTraining.Data(Map.of("x", tr.x(), "y", tr.y(), "label", tr.label()),
                 Map.of("x", va.x(), "y", va.y(), "label", va.label()));
@@ -366,29 +549,86 @@ public final class DegradationTrainer implements ModelTrainer {
         params.put("horizon", HORIZON);
         params.put("lead_steps", LEAD);
         params.put("inputs", "raw link rows (bandwidth schema order) + SLO; the network sees ln(lat/slo_lat), "
-                + "ln(slo_bw/bw), ln((loss+1e-4)/(slo_err+1e-4))/3, sin/cos(time of day)");
+                + "ln(slo_bw/bw), ln((loss+1e-4)/(slo_err+1e-4))/3 (each clamped to headroom_clamp), sin/cos(time of day)");
+        params.put(DegradationFeatures.Clamp.PARAM, CLAMP.toParam());
         params.put("slo_check", "breached at step t when the mean over steps t-4..t of latency > slo_latency_ms, of "
                 + "throughput < slo_throughput_mbps, or of packet_loss > slo_error_rate");
         params.put("loss", "MAE of the 30x3 headroom forecast + binary cross-entropy of 'breach within 30 steps'");
-        params.put("optimizer", "Adam (raw ApplyAdam, lr 3e-3, halve on 2-epoch plateau), batch 128, training windows at stride 3");
-        params.put("threshold_rule", "lowest probability with false-warning rate <= " + VAL_FWR_BUDGET + " on validation healthy windows");
-        params.put("scaler_note", "scaler = raw link input distribution of the training series, for drift monitoring only");
+        params.put("optimizer", "Adam (raw ApplyAdam, lr 3e-3, halve on 2-epoch plateau), batch 128, synthetic windows at "
+                + "stride 3, real at stride " + realStride);
+        params.put("data", String.format("synthetic %d series (train %d / val %d / test %d) + wide-SLO synthetic %d (train %d / "
+                        + "val %d) + real traces %s: train %d / val %d / test %d traces, at steps x%s, %d floors each "
+                        + "(%d / %d series); training windows %d, validation windows %d", all.size(), split.train().size(),
+                split.val().size(), split.test().size(), wide.size(), wideSplit.train().size(), wideSplit.val().size(),
+                testFamily == null ? "split 60/20/20 by trace within each family" : "with family '" + testFamily + "' held out for the test",
+                ts.train().size(), ts.val().size(), ts.test().size(), Arrays.toString(TRAIN_FACTORS), FLOORS_PER_SERIES,
+                realTrain.size(), realVal.size(), tr.n(), va.n()));
+        params.put("test_family", testFamily == null ? "none" : testFamily);
+        params.put("scaler_note", "scaler = raw link input distribution of the synthetic training series, for drift monitoring only");
         ModelMetadata draft = metadata(cfg, raw, 0.5, params, Map.of(), false, Map.of());
         draft.write(dir.resolve(ModelMetadata.FILE));
-        progress.step(NAME, cfg.maxEpochs() + 1, "exported, choosing threshold on validation");
+        progress.step(NAME, cfg.maxEpochs() + 1, "exported, calibrating on validation");
 
-        double thr, trendThr;
+        // Calibration (Platt) on the validation traces' asks, folded into the probability head, then re-exported.
+        DegradationProtocol.Asks valRaw;
+        try (DegradationForecaster fc = new DegradationForecaster(ModelArtifact.load(dir), cfg.threads())) {
+            valRaw = valAsks(ts.val(), predictor(fc));
+        }
+        double[] ab = platt(valRaw.scores(), valRaw.positive());
+        Map<String, float[]> calibrated = foldPlatt(fit.weights(), ab[0], ab[1]);
+        ModelArtifactFiles.deleteTree(sm);
+        SavedModels.export(sm, serving(), calibrated, Map.of("x", new long[] {w, f}));
+        double[] valCal = new double[valRaw.scores().length];
+        for (int i = 0; i < valCal.length; i++) valCal[i] = sigmoid(ab[0] * logit(valRaw.scores()[i]) + ab[1]);
+        DegradationProtocol.Asks valAsks = new DegradationProtocol.Asks(valCal, valRaw.warns(), valRaw.positive(),
+                valRaw.events(), valRaw.warnedEarly(), valRaw.eventAsks());
+        double thr = valAsks.thresholdFor(VAL_FWR_BUDGET);
+        Map<String, Object> calib = new LinkedHashMap<>();
+        calib.put("method", "Platt scaling of the logit on the validation traces' asks, folded into cls_w/cls_b");
+        calib.put("a", ab[0]);
+        calib.put("b", ab[1]);
+        calib.put("validation_asks", valRaw.scores().length);
+        calib.put("validation_brier_before", valRaw.brier());
+        calib.put("validation_brier_after", valAsks.brier());
+        calib.put("validation_auc", valAsks.rocAuc());
+        calib.put("validation_early_detection", valAsks.earlyDetectionAtThreshold(thr));
+        calib.put("validation_events", valAsks.events());
+        params.put("calibration", calib);
+        progress.step(NAME, cfg.maxEpochs() + 1, "calibrated, evaluating");
+
+        double trendThr;
         Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> val, trendTest, trendSlo, lastTest;
+        Map<String, Object> val, trendTest, trendSlo, lastTest, shippedSynthetic = null;
         Map<String, Object> smoke = new LinkedHashMap<>();
         List<Scored> testScored;
+        new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.DEGRADATION.features(),
+                List.of("probability", "latency_ms[h]", "throughput_mbps[h]", "error_rate[h]", "attention[60]"),
+                Schemas.DEGRADATION.window(), raw, null, Map.of("degradation", thr), Map.of(), Target.spec(TARGETS), false,
+                "saved_model", params, Map.of()).write(dir.resolve(ModelMetadata.FILE));
+        DegradationForecaster shipped = null;
+        try {
+            shipped = DegradationForecaster.loadDefault();
+        } catch (Exception e) {
+            progress.step(NAME, cfg.maxEpochs() + 1, "no shipped model to compare with: " + e.getMessage());
+        }
+        Map<String, Object> realTest = new LinkedHashMap<>();
+        List<List<Object>> realRows = new ArrayList<>();
+        Map<String, double[][]> reliability = new LinkedHashMap<>();
         try (DegradationForecaster fc = new DegradationForecaster(ModelArtifact.load(dir), cfg.threads())) {
             Scorer ms = model(fc);
             List<Scored> vs = split.val().stream().map(ms::score).toList();
-            thr = threshold(pools(vs).healthy(), VAL_FWR_BUDGET);
             val = evaluate(vs, thr);
             testScored = split.test().stream().map(ms::score).toList();
             m.putAll(evaluate(testScored, thr));
+            // Also at a threshold chosen the way earlier models' was (3 % on synthetic validation), to compare like
+            // with like on the synthetic test.
+            double synThr = threshold(pools(vs).healthy(), SYNTHETIC_TREND_FWR_BUDGET);
+            m.put("synthetic_val_threshold", summary(evaluate(testScored, synThr), synThr));
+            if (shipped != null) {
+                Scorer old = model(shipped);
+                shippedSynthetic = summary(evaluate(split.test().stream().map(old::score).toList(), shipped.threshold()),
+                        shipped.threshold());
+            }
             DegradationSeries s0 = split.test().get(0);
             float[][][] sIn = {rawWindows(s0)[0]};
             DegradationForecaster.Forecast o = fc.predict(sIn, s0.slo())[0];
@@ -399,10 +639,60 @@ public final class DegradationTrainer implements ModelTrainer {
             smoke.put("throughput_mbps", o.throughputMbps());
             smoke.put("error_rate", o.errorRate());
             smoke.put("attention", o.attention());
+
+            // Held-out real traces under the issue's protocol: per family (and all together), per step, per floor.
+            Map<String, List<LinkSeries>> groups = new java.util.TreeMap<>();
+            for (LinkSeries s : ts.test()) groups.computeIfAbsent(Traces.family(s.id()), x -> new ArrayList<>()).add(s);
+            String headline = groups.size() == 1 ? groups.keySet().iterator().next() : "all";
+            if (groups.size() > 1) groups.put("all", ts.test());
+            List<DegradationComparison.Entry> entries = new ArrayList<>();
+            entries.add(new DegradationComparison.Entry("model", predictor(fc), true, true));
+            if (shipped != null) entries.add(new DegradationComparison.Entry("shipped_before", predictor(shipped), true, true));
+            entries.add(new DegradationComparison.Entry("trend", DegradationProtocol.trend(), true, true));
+            entries.add(new DegradationComparison.Entry("distance_to_floor", DegradationProtocol.distanceToFloor(), false, false));
+            for (var g : groups.entrySet()) {
+                for (int fac : TEST_FACTORS) {
+                    List<double[]> bw = throughput(g.getValue(), fac);
+                    if (bw.stream().noneMatch(v -> v.length >= DegradationProtocol.WINDOW + DegradationProtocol.HORIZON)) continue;
+                    for (double fl : TEST_FLOORS) {
+                        DegradationComparison.Runs runs = DegradationComparison.run(bw, fl, entries);
+                        Map<String, Object> sum = DegradationComparison.summarise(runs, BOOTSTRAP, cfg.seed() + 77);
+                        String key = String.format("%s_x%d_f%02.0f", g.getKey(), fac, 100 * fl);
+                        realTest.put(key, sum);
+                        realRows.add(realRow(g.getKey(), fac, fl, sum));
+                        if (g.getKey().equals(headline) && fac == 1) {
+                            String pre = String.format("real_f%02.0f_", 100 * fl);
+                            Map<?, ?> mm = (Map<?, ?>) sum.get("model"), tt = (Map<?, ?>) sum.get("trend"),
+                                    dd = (Map<?, ?>) sum.get("distance_to_floor");
+                            m.put(pre + "events", sum.get("events"));
+                            m.put(pre + "auc_model", mm.get("roc_auc"));
+                            m.put(pre + "auc_trend", tt.get("roc_auc"));
+                            m.put(pre + "auc_distance", dd.get("roc_auc"));
+                            m.put(pre + "auc_gain_vs_trend", sum.get("auc_gain_vs_trend"));
+                            m.put(pre + "auc_gain_vs_distance", sum.get("auc_gain_vs_distance"));
+                            m.put(pre + "early_ratio_vs_trend_at_equal_fwr", sum.get("early_ratio_vs_trend_at_equal_fwr"));
+                            m.put(pre + "early_detection", mm.get("early_detection"));
+                            m.put(pre + "false_warning_rate", mm.get("false_warning_rate"));
+                            m.put(pre + "early_detection_at_fwr_0.05", mm.get("early_detection_at_fwr_0.05"));
+                            m.put(pre + "brier", mm.get("brier"));
+                            m.put(pre + "brier_trend", tt.get("brier"));
+                            m.put(pre + "spearman_model_vs_distance", sum.get("spearman_model_vs_distance"));
+                            if (shipped != null) m.put(pre + "auc_shipped_before", ((Map<?, ?>) sum.get("shipped_before")).get("roc_auc"));
+                            List<double[]> rel = DegradationComparison.reliability(DegradationProtocol.Asks.concat(runs.perSeries().get(0)));
+                            reliability.put(String.format("test %s, floor %.0f %%", headline, 100 * fl), xy(rel));
+                        }
+                    }
+                }
+            }
+            m.put("real_headline", headline + " at its own step (x1)");
+        } finally {
+            if (shipped != null) shipped.close();
         }
-        Scorer ts = trend();
-        trendThr = threshold(pools(split.val().stream().map(ts::score).toList()).healthy(), VAL_FWR_BUDGET);
-        List<Scored> trendScored = split.test().stream().map(ts::score).toList();
+        reliability.put("validation (calibrated)", xy(DegradationComparison.reliability(valAsks)));
+        reliability.put("perfect", new double[][] {{0, 1}, {0, 1}});
+        Scorer tsc = trend();
+        trendThr = threshold(pools(split.val().stream().map(tsc::score).toList()).healthy(), SYNTHETIC_TREND_FWR_BUDGET);
+        List<Scored> trendScored = split.test().stream().map(tsc::score).toList();
         trendTest = evaluate(trendScored, trendThr);
         trendSlo = evaluate(trendScored, 0.0);
         lastTest = evaluate(split.test().stream().map(lastValue()::score).toList(), 0.0);
@@ -412,7 +702,10 @@ public final class DegradationTrainer implements ModelTrainer {
         m.put("baseline_trend_val_threshold", summary(trendTest, trendThr));
         m.put("baseline_trend_slo_crossing", summary(trendSlo, 0.0));
         m.put("baseline_last_value", summary(lastTest, 0.0));
+        if (shippedSynthetic != null) m.put("shipped_before_synthetic", shippedSynthetic);
         m.put("test_series", split.test().size());
+        m.put("real_test", realTest);
+        m.put("real_test_traces", ts.test().stream().map(LinkSeries::id).toList());
         boolean met = Target.all(m, TARGETS);
         Map<String, Double> thresholds = Map.of("degradation", thr);
         new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.DEGRADATION.features(),
@@ -425,28 +718,53 @@ public final class DegradationTrainer implements ModelTrainer {
         TfTraining.plotLoss(dir.resolve("loss_curves.png"), "Degradation forecaster loss (MAE + BCE)", fit.history());
         plotHorizon(dir.resolve("mape_by_horizon.png"), m, trendTest, lastTest);
         plotExample(dir.resolve("example_forecast.png"), testScored, thr);
+        Plots.lines(dir.resolve("reliability.png"), "Reliability: predicted probability vs observed breach-within-30 share",
+                "mean predicted probability (bin of 0.1)", "observed share", reliability, false);
         double secs = (System.nanoTime() - t0) / 1e9;
         Report r = new Report(NAME, "Performance-degradation forecaster (BiLSTM + attention)");
         r.put("target_met", met).put("metrics", m).put("targets", Target.spec(TARGETS)).put("params", params)
                 .put("seed", cfg.seed()).put("training_seconds", secs).put("history", TfTraining.historyJson(fit.history()))
                 .put("baselines", Map.of("trend_val_threshold", trendTest, "trend_slo_crossing", trendSlo, "last_value", lastTest));
-        r.para(String.format("Seed %d, %d synthetic series of %d steps split by series (train %d, validation %d, test %d), "
-                        + "window %d, horizon %d. Trained in %.1f s (%d parameters, best epoch %d, %s). Threshold %.4f "
-                        + "chosen on validation (false-warning budget %.0f%%). All figures below are on the held-out test split.",
-                cfg.seed(), all.size(), LENGTH, split.train().size(), split.val().size(), split.test().size(),
-                DegradationNet.WINDOW, HORIZON, secs, fit.paramCount(), fit.history().bestEpoch() + 1,
-                fit.history().stopReason(), thr, 100 * VAL_FWR_BUDGET));
-        r.para("Definitions. SLO check at step t: the mean over steps t-4..t of latency above the latency ceiling, "
+        r.para(String.format("Seed %d. Data: %s. Window %d, horizon %d. Trained in %.1f s (%d parameters, best epoch %d, %s). "
+                        + "Calibration: Platt a = %.3f, b = %.3f on %d validation asks (Brier %.4f before, %.4f after). Threshold "
+                        + "%.4f chosen on the validation traces' asks (false-warning budget %.0f%%). Everything below is on "
+                        + "held-out test data.", cfg.seed(), params.get("data"), DegradationNet.WINDOW, HORIZON, secs,
+                fit.paramCount(), fit.history().bestEpoch() + 1, fit.history().stopReason(), ab[0], ab[1],
+                valRaw.scores().length, valRaw.brier(), valAsks.brier(), thr, 100 * VAL_FWR_BUDGET));
+        r.para("Real traces, issue 19 protocol (only the throughput SLO can fire; floor = 40 % or 25 % of each trace's "
+                + "median; asked every 5 steps with the last 60 samples, never while breaching; breach = 5-sample mean below "
+                + "the floor; event = a breach after 30 breach-free steps; early = a warning 10–30 steps ahead; an ask is "
+                + "positive when a breach follows within 30 steps). `at model FWR`: each predictor's threshold re-chosen on "
+                + "its own scores to warn as often as the model does on negative asks; `at FWR 0.05`: the same at 0.05. "
+                + "Brackets: 2.5–97.5 % over " + BOOTSTRAP + " bootstrap resamples of whole traces. `shipped before`: the "
+                + "model in the jar when this ran, with its own threshold. Step x5 = the trace aggregated to 5 × its step.");
+        r.table(List.of("family", "step", "floor", "events", "model early / FWR", "model AUC", "shipped before AUC",
+                "trend AUC", "distance AUC", "AUC gain vs trend", "AUC gain vs distance", "early at model FWR: model / trend / distance",
+                "early ratio vs trend", "early at FWR 0.05: model / trend / distance", "Brier model / trend",
+                "rank corr. model ~ distance"), realRows);
+        r.targets(m, TARGETS);
+        r.para("Synthetic test split (the same series earlier models were judged on). Definitions. SLO check at step t: "
+                + "the mean over steps t-4..t of latency above the latency ceiling, "
                 + "of throughput below the floor, or of packet loss above the error ceiling. A degradation event is "
                 + "**detected early** when a window ending between 30 and 10 steps before the first breached step "
                 + "has probability >= threshold. A window is **healthy** when no breach occurs from 5 steps before its "
                 + "end to the end of its horizon and no degradation onset lies before the end of its horizon (benign, "
                 + "non-breaching bumps are healthy); the **false-warning rate** is the share of healthy windows flagged. "
                 + "`label0_window_flag_rate` also counts windows inside a developing degradation whose breach is more "
-                + "than 30 steps away.");
-        r.targets(m, TARGETS);
+                + "than 30 steps away. The trend's threshold is chosen on synthetic validation (3 % budget), as before.");
         List<List<Object>> rows = new ArrayList<>();
-        rows.add(row("BiLSTM + attention (threshold from validation)", m));
+        rows.add(row("BiLSTM + attention (threshold from real validation)", m));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sv = (Map<String, Object>) m.get("synthetic_val_threshold");
+        rows.add(List.of("BiLSTM + attention (threshold from synthetic validation, 3 %)", sv.get("lead10_detection_rate"),
+                sv.get("false_warning_rate"), sv.get("label0_window_flag_rate"), sv.get("median_lead_steps"),
+                sv.get("latency_mape_h10"), sv.get("throughput_mape_h10"), sv.get("latency_mape_h30"), sv.get("throughput_mape_h30")));
+        if (shippedSynthetic != null) {
+            Map<String, Object> sh = shippedSynthetic;
+            rows.add(List.of("shipped before (its own threshold)", sh.get("lead10_detection_rate"), sh.get("false_warning_rate"),
+                    sh.get("label0_window_flag_rate"), sh.get("median_lead_steps"), sh.get("latency_mape_h10"),
+                    sh.get("throughput_mape_h10"), sh.get("latency_mape_h30"), sh.get("throughput_mape_h30")));
+        }
         rows.add(row("linear trend, threshold from validation", trendTest));
         rows.add(row("linear trend, warn when it crosses the SLO", trendSlo));
         rows.add(row("last value, warn when over the SLO", lastTest));
@@ -456,9 +774,9 @@ public final class DegradationTrainer implements ModelTrainer {
         Map<String, Object> bs = (Map<String, Object>) m.get("lead10_detection_by_shape");
         List<List<Object>> srows = new ArrayList<>();
         bs.forEach((sh, v) -> srows.add(List.of(sh, ((Map<?, ?>) v).get("events"), ((Map<?, ?>) v).get("lead10_detection_rate"))));
-        r.para("Early detection by onset shape (test):");
+        r.para("Early detection by onset shape (synthetic test):");
         r.table(List.of("shape", "events", "lead>=10 detection"), srows);
-        r.para("Forecast error per horizon step (test; MAPE in %, error rate as MAE):");
+        r.para("Forecast error per horizon step (synthetic test; MAPE in %, error rate as MAE):");
         List<List<Object>> hrows = new ArrayList<>();
         for (int h : REPORT_STEPS) {
             hrows.add(List.of(h, at(m, "latency_mape_by_horizon", h), at(trendTest, "latency_mape_by_horizon", h),
@@ -468,15 +786,50 @@ public final class DegradationTrainer implements ModelTrainer {
         }
         r.table(List.of("step", "latency model", "latency trend", "latency last", "throughput model", "throughput trend",
                 "throughput last", "error MAE model", "error MAE trend"), hrows);
-        r.image("Loss curves", "loss_curves.png").image("MAPE by horizon", "mape_by_horizon.png")
+        r.image("Reliability on held-out real traces and on validation", "reliability.png")
+                .image("Loss curves", "loss_curves.png").image("MAPE by horizon", "mape_by_horizon.png")
                 .image("A test series: probability, threshold and SLO breach", "example_forecast.png");
         r.write(dir);
         progress.finish(NAME);
         return new TrainResult(NAME, dir, met, m, Target.spec(TARGETS), secs, String.format(
-                "lead>=10 detection=%.3f false warnings=%.4f (trend: %.3f / %.4f) latency MAPE h10=%.2f%%",
-                (double) m.get("lead10_detection_rate"), (double) m.get("false_warning_rate"),
-                (double) trendTest.get("lead10_detection_rate"), (double) trendTest.get("false_warning_rate"),
-                at(m, "latency_mape_by_horizon", 10)));
+                "real f40 AUC model/trend/distance=%s/%s/%s early=%s FWR=%s; synthetic lead>=10 detection=%.3f false warnings=%.4f",
+                Report.fmt(m.get("real_f40_auc_model")), Report.fmt(m.get("real_f40_auc_trend")),
+                Report.fmt(m.get("real_f40_auc_distance")), Report.fmt(m.get("real_f40_early_detection")),
+                Report.fmt(m.get("real_f40_false_warning_rate")), (double) m.get("lead10_detection_rate"),
+                (double) m.get("false_warning_rate")));
+    }
+
+    static double[][] xy(List<double[]> bins) {
+        double[][] out = new double[2][bins.size()];
+        for (int i = 0; i < bins.size(); i++) {
+            out[0][i] = bins.get(i)[0];
+            out[1][i] = bins.get(i)[1];
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> realRow(String family, int factor, double floor, Map<String, Object> s) {
+        Map<String, Object> m = (Map<String, Object>) s.get("model"), t = (Map<String, Object>) s.get("trend"),
+                d = (Map<String, Object>) s.get("distance_to_floor"), sh = (Map<String, Object>) s.get("shipped_before");
+        Map<String, Object> b = (Map<String, Object>) s.get("bootstrap");
+        return List.of(family, "x" + factor, String.format("%.0f %%", 100 * floor), s.get("events"),
+                Report.fmt(m.get("early_detection")) + " / " + Report.fmt(m.get("false_warning_rate")),
+                Report.fmt(m.get("roc_auc")) + " " + ci(b.get("auc_model")), sh == null ? "-" : Report.fmt(sh.get("roc_auc")),
+                Report.fmt(t.get("roc_auc")) + " " + ci(b.get("auc_trend")), Report.fmt(d.get("roc_auc")) + " " + ci(b.get("auc_distance")),
+                Report.fmt(s.get("auc_gain_vs_trend")) + " " + ci(b.get("auc_gain_vs_trend")),
+                Report.fmt(s.get("auc_gain_vs_distance")) + " " + ci(b.get("auc_gain_vs_distance")),
+                Report.fmt(m.get("early_detection_at_model_fwr")) + " / " + Report.fmt(t.get("early_detection_at_model_fwr"))
+                        + " / " + Report.fmt(d.get("early_detection_at_model_fwr")),
+                Report.fmt(s.get("early_ratio_vs_trend_at_equal_fwr")) + " " + ci(b.get("early_ratio_vs_trend_at_equal_fwr")),
+                Report.fmt(m.get("early_detection_at_fwr_0.05")) + " / " + Report.fmt(t.get("early_detection_at_fwr_0.05"))
+                        + " / " + Report.fmt(d.get("early_detection_at_fwr_0.05")),
+                Report.fmt(m.get("brier")) + " / " + Report.fmt(t.get("brier")), Report.fmt(s.get("spearman_model_vs_distance")));
+    }
+
+    static String ci(Object pct) {
+        List<?> l = (List<?>) pct;
+        return "[" + Report.fmt(l.get(0)) + ", " + Report.fmt(l.get(2)) + "]";
     }
 
     static Map<String, Object> summary(Map<String, Object> e, double thr) {

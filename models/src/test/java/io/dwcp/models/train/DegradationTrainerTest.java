@@ -1,7 +1,10 @@
 package io.dwcp.models.train;
 
 import io.dwcp.models.data.DegradationSeries;
+import io.dwcp.models.data.LinkSeries;
 import io.dwcp.models.data.SyntheticDegradation;
+import io.dwcp.models.data.Traces;
+import io.dwcp.models.features.DegradationFeatures;
 import io.dwcp.models.serving.DegradationForecaster;
 import io.dwcp.models.serving.ModelArtifact;
 import org.junit.jupiter.api.Test;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -58,7 +62,15 @@ class DegradationTrainerTest {
             assertEquals(((Number) smoke.get("probability")).doubleValue(), o.probability(), 1e-4);
             assertArrayEquals(doubles(smoke.get("attention")), o.attention(), 1e-4);
         }
-        for (String file : List.of("report.md", "report.json", "loss_curves.png", "mape_by_horizon.png", "example_forecast.png", "files.txt")) {
+        // Trained in, and served within, the wide headroom range; the calibration is recorded and was fitted.
+        assertEquals(DegradationFeatures.Clamp.WIDE.toParam(), a.metadata().params().get(DegradationFeatures.Clamp.PARAM));
+        Map<?, ?> cal = (Map<?, ?>) a.metadata().params().get("calibration");
+        assertTrue(((Number) cal.get("validation_asks")).intValue() > 0, cal.toString());
+        assertTrue(((Number) cal.get("validation_brier_after")).doubleValue()
+                <= ((Number) cal.get("validation_brier_before")).doubleValue() + 1e-9, cal.toString());
+        assertTrue(r.metrics().containsKey("real_f40_auc_model"));
+        for (String file : List.of("report.md", "report.json", "loss_curves.png", "mape_by_horizon.png", "example_forecast.png",
+                "reliability.png", "files.txt")) {
             assertTrue(Files.exists(r.artifactDir().resolve(file)), file);
         }
         assertTrue(r.metrics().containsKey("false_warning_rate"));
@@ -87,5 +99,38 @@ class DegradationTrainerTest {
 
     static double[] doubles(Object o) {
         return ((List<?>) o).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    }
+
+    @Test
+    void plattScalingRecoversAKnownMiscalibrationAndFoldsIntoTheHead() {
+        // Labels drawn with P = sigmoid(2·logit(p) - 1): the fit recovers a ≈ 2, b ≈ -1.
+        java.util.Random rnd = new java.util.Random(3);
+        int n = 20000;
+        double[] p = new double[n];
+        boolean[] y = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = 0.02 + 0.96 * rnd.nextDouble();
+            y[i] = rnd.nextDouble() < DegradationTrainer.sigmoid(2 * DegradationTrainer.logit(p[i]) - 1);
+        }
+        double[] ab = DegradationTrainer.platt(p, y);
+        assertEquals(2, ab[0], 0.1);
+        assertEquals(-1, ab[1], 0.1);
+        Map<String, float[]> w = DegradationTrainer.foldPlatt(Map.of("cls_w", new float[] {0.5f, -1f}, "cls_b",
+                new float[] {0.25f}, "d1_w", new float[] {3f}), 2, -1);
+        assertArrayEquals(new float[] {1f, -2f}, w.get("cls_w"));
+        assertArrayEquals(new float[] {-0.5f}, w.get("cls_b"));
+        assertArrayEquals(new float[] {3f}, w.get("d1_w"));
+    }
+
+    @Test
+    void aTestFamilyIsHeldOutWholeAndTheRestSplitByTrace() {
+        List<LinkSeries> traces = Traces.bundled();
+        var sp = DegradationTrainer.traceSplit(traces, "norway", 1);
+        assertTrue(sp.test().stream().allMatch(s -> Traces.family(s.id()).equals("norway")));
+        assertEquals(traces.stream().filter(s -> Traces.family(s.id()).equals("norway")).count(), sp.test().size());
+        assertTrue(sp.train().stream().noneMatch(s -> Traces.family(s.id()).equals("norway")));
+        assertTrue(sp.val().stream().noneMatch(s -> Traces.family(s.id()).equals("norway")));
+        assertEquals(traces.size(), sp.train().size() + sp.val().size() + sp.test().size());
+        assertThrows(IllegalArgumentException.class, () -> new DegradationTrainer("5g"));
     }
 }
