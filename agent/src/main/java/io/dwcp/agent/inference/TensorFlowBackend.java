@@ -91,6 +91,11 @@ public final class TensorFlowBackend implements InferenceBackend {
             if (nativeFirst) {
                 a = io.dwcp.jni.nets.NativeNets.isAvailable();
                 cause = a ? null : "C networks unavailable: " + io.dwcp.jni.nets.NativeNets.unavailabilityCause();
+            } else if (!tensorflowInBuild()) {
+                // The edge jar leaves TensorFlow out (issue 16): say so instead of a NoClassDefFoundError, and on a
+                // GPU host let native-cpu serve rather than a GPU backend whose every network would fail to load.
+                cause = "TensorFlow is not in this build (the edge package serves on the native kernels only)";
+                a = false;
             } else if (gpu) {
                 GpuProbe.Result r = GpuProbe.result();
                 cause = r.reason();
@@ -110,6 +115,11 @@ public final class TensorFlowBackend implements InferenceBackend {
             available = a;
         }
         return a;
+    }
+
+    /** Whether this jar carries TensorFlow Java (the edge jar does not); looks, loads nothing. */
+    static boolean tensorflowInBuild() {
+        return TensorFlowBackend.class.getClassLoader().getResource("org/tensorflow/TensorFlow.class") != null;
     }
 
     @Override

@@ -83,6 +83,9 @@ public final class GpuHealth implements AutoCloseable {
         if (gpuDisabled) {
             return new GpuHealth("disabled by -Ddwcp.gpu.disable=true", List.of());
         }
+        if (GpuHealth.class.getClassLoader().getResource("org/bytedeco/cuda/global/nvml.class") == null) {
+            return new GpuHealth("the CUDA presets are not in this build (the edge package is for CPU-only hosts)", List.of());
+        }
         try {
             return Nvml.open();
         } catch (LinkageError | RuntimeException e) {

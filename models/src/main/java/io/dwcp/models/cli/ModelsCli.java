@@ -22,11 +22,22 @@ public final class ModelsCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int rc = new CommandLine(new ModelsCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("error: " + ex);
-            ex.printStackTrace(cmd.getErr());
-            return 2;
-        }).execute(args);
+        int rc;
+        try {
+            rc = new CommandLine(new ModelsCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                cmd.getErr().println("error: " + ex);
+                ex.printStackTrace(cmd.getErr());
+                return 2;
+            }).execute(args);
+        } catch (NoClassDefFoundError e) {
+            // The edge package (issue 16) leaves TensorFlow out: training and evaluation cannot run there.
+            if (e.getMessage() == null || !e.getMessage().startsWith("org/tensorflow/")) {
+                throw e;
+            }
+            System.err.println("error: this command needs TensorFlow, which this build leaves out (the edge package);"
+                    + " run it where the full dwcp-agent package is installed (README \"Retraining\")");
+            rc = 2;
+        }
         System.exit(rc);
     }
 }
