@@ -65,7 +65,7 @@ PY
   chroot --userspec=dwcp-agent:dwcp-agent "$R" env -i PATH=/usr/bin:/bin HOME=/var/lib/dwcp-agent \
     NOTIFY_SOCKET="@$notify" WATCHDOG_USEC=1000000 "${edge_env[@]}" \
     DWCP_AGENT_CONFIG=/etc/dwcp-agent/application.yml DWCP_AGENT_JAVACPP_CACHEDIR=/var/cache/dwcp-agent/javacpp \
-    JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" TF_CPP_MIN_LOG_LEVEL=2 \
+    DWCP_AGENT_CDS_DIR=/var/cache/dwcp-agent/cds JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" TF_CPP_MIN_LOG_LEVEL=2 \
     /usr/bin/dwcp-agent run --dwcp.ingest.port="$udp" --micronaut.server.port="$http" >"$WORK/agent.log" 2>&1 &
   pid=$!
   # A check that fails below must not leave the packaged agent (or the notify listener) running.
@@ -99,6 +99,36 @@ PY
   tail -1 "$WORK/notify.log" | grep -q 'STOPPING=1' || { cat "$WORK/notify.log"; fail "STOPPING=1 was not the last notification"; }
   pass "sd_notify from the packaged agent: READY=1 with STATUS, $(grep -c 'WATCHDOG=1' "$WORK/notify.log") × WATCHDOG=1, STOPPING=1 last"
   pass "packaged agent ran as dwcp-agent with /etc/dwcp-agent/application.yml and edge.conf's environment (which wins): /health UP, socket 0660 dwcp-agent, SIGTERM → drained, exit 143"
+
+  # Class-data sharing (issue 16): the first start records an archive at exit, the next one maps it; a damaged
+  # archive is replaced, never fatal (the JVM aborts on one if it is handed over unchecked).
+  grep -q 'no usable class-data archive' "$WORK/agent.log" || fail "first start did not announce recording a class-data archive"
+  jsa=$(rootdo sh -c 'ls /var/cache/dwcp-agent/cds/dwcp-agent-*.jsa' 2>/dev/null) || fail "no class-data archive after the first stop"
+  [ "$(rootdo stat -c '%U' "$jsa")" = dwcp-agent ] || fail "archive $jsa not owned by dwcp-agent"
+  run_again() {  # $1: log file; starts, waits for /health UP, stops with SIGTERM (exit 143)
+    chroot --userspec=dwcp-agent:dwcp-agent "$R" env -i PATH=/usr/bin:/bin HOME=/var/lib/dwcp-agent \
+      DWCP_AGENT_CONFIG=/etc/dwcp-agent/application.yml DWCP_AGENT_CDS_DIR=/var/cache/dwcp-agent/cds \
+      JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" /usr/bin/dwcp-agent run --dwcp.ingest.port="$udp" \
+      --micronaut.server.port="$http" >"$1" 2>&1 &
+    pid=$!
+    up=no
+    for _ in $(seq 120); do
+      if curl -sf "http://127.0.0.1:$http/health" >/dev/null; then up=yes; break; fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    [ "$up" = yes ] || { tail -20 "$1"; fail "packaged agent did not become healthy ($1)"; }
+    kill -TERM "$pid"
+    rc=0; wait "$pid" || rc=$?
+    [ "$rc" = 143 ] || { tail -20 "$1"; fail "exit status $rc on SIGTERM ($1)"; }
+  }
+  run_again "$WORK/agent-cds.log"
+  ! grep -q 'class-data' "$WORK/agent-cds.log" || fail "second start did not use the archive: $(grep class-data "$WORK/agent-cds.log")"
+  head -c 4096 "$R$jsa" >"$WORK/cut.jsa" && cp "$WORK/cut.jsa" "$R$jsa"   # as a dump cut short would leave it
+  run_again "$WORK/agent-cut.log"
+  grep -q 'no usable class-data archive' "$WORK/agent-cut.log" || fail "a damaged archive was not replaced"
+  [ "$(stat -c %s "$R$jsa")" -gt 4096 ] || fail "the damaged archive was not recorded anew"
+  pass "class-data sharing: first start records $(basename "$jsa") at exit, the next maps it, a damaged one is replaced"
 else
   echo "deb-test: SKIP - python3/curl missing: packaged agent not started"
 fi
