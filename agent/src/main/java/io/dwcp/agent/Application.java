@@ -37,6 +37,7 @@ public final class Application {
                 }
             }
         }
+        prewarm();
         try {
             // Micronaut's own handler would log a banner-sized error and exit 1 when the HTTP port is taken;
             // rethrow so every start-up failure gets the same one line and status 2.
@@ -50,6 +51,29 @@ public final class Application {
             System.err.println("dwcp-agent: startup failed: " + startupMessage(t));
             System.exit(exitCode(t));
         }
+    }
+
+    /**
+     * Issue 16 (ready in under 2 s on two cores): start-up is one thread (Micronaut builds its context, then our
+     * service loads the models), so the other core idles. This thread meanwhile runs the class initialisers that
+     * model loading would otherwise run on the main thread: the native kernels' and networks' probes (JavaCPP
+     * unpacks and loads our libraries), Netty's epoll probe and the model metadata's JSON mapper. They depend on
+     * nothing Micronaut configures (only -D kill switches), never throw, and the JVM runs each initialiser once:
+     * the main thread, if it gets there first, does the work itself or waits for this thread to finish it.
+     */
+    private static void prewarm() {
+        Thread t = new Thread(() -> {
+            try {
+                io.dwcp.jni.nets.NativeNets.isAvailable();
+                io.dwcp.jni.Kernels.describe();
+                io.dwcp.agent.ops.Transports.epoll();
+                Class.forName("io.dwcp.models.serving.ModelMetadata", true, Application.class.getClassLoader());
+            } catch (RuntimeException | LinkageError | ClassNotFoundException e) {
+                // Only a head start: whatever failed here fails again, and is reported, where it is used.
+            }
+        }, "dwcp-prewarm");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

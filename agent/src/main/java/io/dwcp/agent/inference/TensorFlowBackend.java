@@ -142,11 +142,61 @@ public final class TensorFlowBackend implements InferenceBackend {
 
     @Override
     public Loaded load(Path modelsDir) {
+        List<? extends ModelSpec<?, ?>> specs = models.specs();
+        List<List<String>> notesBySpec = new ArrayList<>();
+        List<Set<String>> failedBySpec = new ArrayList<>();
+        List<Predictor<?, ?>> predictors = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            notesBySpec.add(new ArrayList<>());
+            failedBySpec.add(new HashSet<>());
+            predictors.add(null);
+        }
+        // Issue 16 (ready in under 2 s): on the native backend the networks load two at a time, one per core
+        // (reading weights, the golden-output check, the smoke run are independent per model). TensorFlow backends
+        // stay one at a time: their sessions share TensorFlow's own thread pools and, on a GPU, its memory.
+        int threads = nativeFirst ? Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors())) : 1;
+        java.util.concurrent.ExecutorService pool = threads > 1 && specs.size() > 1
+                ? java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "dwcp-model-load");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
+        try {
+            List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                int k = i;
+                Runnable task = () -> predictors.set(k, one(specs.get(k), modelsDir, notesBySpec.get(k), failedBySpec.get(k)));
+                if (pool == null) {
+                    task.run();
+                } else {
+                    pending.add(pool.submit(task));
+                }
+            }
+            for (java.util.concurrent.Future<?> f : pending) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading models", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // one() turns every failure into a baseline and a note; what reaches here is an Error.
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
         List<String> notes = new ArrayList<>();
         Set<String> failed = new HashSet<>();
         Map<String, Predictor<?, ?>> loaded = new LinkedHashMap<>();
-        for (ModelSpec<?, ?> spec : models.specs()) {
-            loaded.put(spec.name(), one(spec, modelsDir, notes, failed));
+        for (int i = 0; i < specs.size(); i++) {
+            loaded.put(specs.get(i).name(), predictors.get(i));
+            notes.addAll(notesBySpec.get(i));
+            failed.addAll(failedBySpec.get(i));
         }
         return new Loaded(new ModelSet(loaded), notes, failed);
     }
