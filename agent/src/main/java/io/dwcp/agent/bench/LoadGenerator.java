@@ -53,12 +53,21 @@ public final class LoadGenerator {
     record Row(int rate, int batch, long delayMicros, long sent, long events, double eventsPerSec, double p50, double p99,
                double p999, double max, double cpuCores, double rssMb, double udpRejected, double kernelDrops,
                double predictionsLost, double meanBatch, double computeMsPerBatch, double rssAnonMb, long sentTotal,
-               double udpReceived, double sentPerSec, double readPerSec, double udpThreadCores) {
+               double udpReceived, double sentPerSec, double readPerSec, double udpThreadCores, Tail tail) {
         /** Agent CPU time per delivered event, the figure that does not depend on how busy the machine was. */
         double cpuMicrosPerEvent() {
             return eventsPerSec > 0 ? cpuCores * 1e6 / eventsPerSec : Double.NaN;
         }
     }
+
+    /**
+     * Where a run's tail can come from besides the agent's own work (issue 16): the agent's GC pauses in the
+     * measured window (its Micrometer jvm_gc_pause series), this generator's own GC pauses and CPU (it shares the
+     * agent's cores), and how late a thread that sleeps 1 ms wakes on this machine at the same time (the floor
+     * that scheduling on shared cores puts under any latency measured here).
+     */
+    record Tail(double agentGcPauses, double agentGcMs, double agentGcMaxMs, long genGcPauses, long genGcMs,
+                double genCores, double wakeP99Ms, double wakeMaxMs, double batcherWaitP99Ms, double pipelineBatchP99Ms) {}
 
     public static void main(String[] args) throws Exception {
         Settings s = parse(args);
@@ -79,6 +88,42 @@ public final class LoadGenerator {
         if (s.ingest) {
             ingestTable(rows);
         }
+        tailTable(rows);
+    }
+
+    /** The measured window's tail next to what, besides the agent's work, could have made it (see {@link Tail}). */
+    static void tailTable(List<Row> rows) {
+        System.out.println();
+        System.out.println("| samples/s | p99 ms | p99.9 ms | max ms | forecaster batcher wait p99 ms | pipeline batch p99 ms | agent GC pauses | agent GC ms (max) | generator GC pauses | generator GC ms | generator CPU (cores) | 1 ms sleeper: late p99 ms (max) |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            Tail t = r.tail;
+            System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | ≤ %.2f | ≤ %.2f | %.0f | %.0f (%.1f) | %d | %d | %.2f | %.2f (%.1f) |%n",
+                    r.rate, r.p99, r.p999, r.max, t.batcherWaitP99Ms, t.pipelineBatchP99Ms, t.agentGcPauses, t.agentGcMs,
+                    t.agentGcMaxMs, t.genGcPauses, t.genGcMs, t.genCores, t.wakeP99Ms, t.wakeMaxMs);
+        }
+        System.out.flush();
+    }
+
+    private static long genGc(boolean time) {
+        long n = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, time ? b.getCollectionTime() : b.getCollectionCount());
+        }
+        return n;
+    }
+
+    /** A thread that sleeps 1 ms at a time and records how late it wakes, until {@code stop}. */
+    private static Thread sleeper(Histogram late, java.util.concurrent.atomic.AtomicBoolean stop) {
+        Thread t = new Thread(() -> {
+            while (!stop.get()) {
+                long t0 = System.nanoTime();
+                LockSupport.parkNanos(1_000_000);
+                late.recordValue(Math.min(Math.max(0, System.nanoTime() - t0 - 1_000_000), late.getHighestTrackableValue()));
+            }
+        }, "wake-probe");
+        t.setDaemon(true);
+        return t;
     }
 
     /**
@@ -184,6 +229,15 @@ public final class LoadGenerator {
             long sent = 0;
             long sentMeasured = 0;
             double read0 = 0;
+            String m0 = "";
+            double agentGc0 = 0;
+            double agentGcSec0 = 0;
+            long genGcN0 = 0;
+            long genGcMs0 = 0;
+            long genCpu0 = 0;
+            Histogram wakeLate = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            java.util.concurrent.atomic.AtomicBoolean wakeStop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread wakeProbe = sleeper(wakeLate, wakeStop);
             try (DatagramChannel udp = DatagramChannel.open()) {
                 udp.connect(new InetSocketAddress("127.0.0.1", udpPort));
                 long start = System.nanoTime();
@@ -196,12 +250,25 @@ public final class LoadGenerator {
                 int link = 0;
                 boolean measuring = false;
                 ByteBuffer buf = ByteBuffer.allocate(512);
+                byte[][] prefix = new byte[s.links][];
+                for (int l = 0; l < s.links; l++) {
+                    prefix[l] = ("dwcp_link,node_id=n" + (l % 64) + ",peer_id=p" + l + " bandwidth_mbps=")
+                            .getBytes(StandardCharsets.US_ASCII);
+                }
+                byte[] middle = ",latency_ms=10,packet_loss=0.001,jitter_ms=1 ".getBytes(StandardCharsets.US_ASCII);
                 while (System.nanoTime() < end) {
                     if (!measuring && System.nanoTime() >= measureFrom) {
                         measuring = true;
                         cpu0 = cpuNanos(agent.pid());
                         threads0 = threadCpu(agent.pid());
-                        read0 = sum(scrape(httpPort), "dwcp_ingest_datagrams_total");
+                        m0 = scrape(httpPort);
+                        read0 = sum(m0, "dwcp_ingest_datagrams_total");
+                        agentGc0 = sum(m0, "jvm_gc_pause_seconds_count");
+                        agentGcSec0 = sum(m0, "jvm_gc_pause_seconds_sum");
+                        genGcN0 = genGc(false);
+                        genGcMs0 = genGc(true);
+                        genCpu0 = cpuNanos(ProcessHandle.current().pid());
+                        wakeProbe.start();
                         wall0 = System.nanoTime();
                         sentMeasured = sent;
                     }
@@ -210,11 +277,14 @@ public final class LoadGenerator {
                         owed -= 1;
                         int q = seq[link];
                         if (q < perLink) {
-                            String line = "dwcp_link,node_id=n" + (link % 64) + ",peer_id=p" + link + " bandwidth_mbps="
-                                    + (500 + (q % 50)) + ",latency_ms=10,packet_loss=0.001,jitter_ms=1 "
-                                    + (base + q) * 1_000_000L;
+                            // Built in place (no String per datagram): the generator shares the agent's two cores,
+                            // and its garbage collections pause the reader that timestamps events.
                             buf.clear();
-                            buf.put(line.getBytes(StandardCharsets.US_ASCII)).flip();
+                            buf.put(prefix[link]);
+                            ascii(buf, 500 + (q % 50));
+                            buf.put(middle);
+                            ascii(buf, (base + q) * 1_000_000L);
+                            buf.flip();
                             sendNanos[link][q] = System.nanoTime();
                             udp.write(buf);
                             seq[link] = q + 1;
@@ -235,6 +305,10 @@ public final class LoadGenerator {
             long sendWall = System.nanoTime() - wall0;
             Thread.sleep(1000); // let the tail arrive
             long wall = System.nanoTime() - wall0;
+            wakeStop.set(true);
+            long genCpu = cpuNanos(ProcessHandle.current().pid()) - genCpu0;
+            long genGcN = genGc(false) - genGcN0;
+            long genGcMs = genGc(true) - genGcMs0;
             java.util.Map<String, Long> threads1 = threadCpu(agent.pid());
             double udpCores = (threads1.getOrDefault("dwcp-udp-N-N", 0L) - threads0.getOrDefault("dwcp-udp-N-N", 0L)) / (double) wall;
             if (s.threads) {
@@ -254,7 +328,13 @@ public final class LoadGenerator {
                     sum(metrics, "dwcp_predictions_failed_total"),
                     meanBatch(metrics, "bandwidth"), msPerBatch(metrics, "bandwidth"),
                     rssAnon, sent, sum(metrics, "dwcp_ingest_datagrams_total"), (sent - sentMeasured) / (sendWall / 1e9),
-                    (sum(metrics, "dwcp_ingest_datagrams_total") - read0) / (wall / 1e9), udpCores);
+                    (sum(metrics, "dwcp_ingest_datagrams_total") - read0) / (wall / 1e9), udpCores,
+                    new Tail(sum(metrics, "jvm_gc_pause_seconds_count") - agentGc0,
+                            1000 * (sum(metrics, "jvm_gc_pause_seconds_sum") - agentGcSec0),
+                            1000 * max(metrics, "jvm_gc_pause_seconds_max"), genGcN, genGcMs, genCpu / (double) wall,
+                            wakeLate.getValueAtPercentile(99) / 1e6, wakeLate.getMaxValue() / 1e6,
+                            1000 * p99Between(m0, metrics, "dwcp_batcher_queue_wait_seconds_bucket{model=\"bandwidth\""),
+                            1000 * p99Between(m0, metrics, "dwcp_pipeline_batch_duration_seconds_bucket")));
         } finally {
             agent.destroy();
             if (!agent.waitFor(10, TimeUnit.SECONDS)) {
@@ -276,7 +356,7 @@ public final class LoadGenerator {
                 events.incrementAndGet();
                 String peer = field(line, "peer_id");
                 int link = Integer.parseInt(peer.substring(1));
-                int q = (int) (Instant.parse(field(line, "sample_timestamp")).toEpochMilli() - base);
+                int q = (int) (isoMillis(field(line, "sample_timestamp")) - base);
                 long sentAt = sendNanos[link][q];
                 if (sentAt >= measureFrom) {
                     h.recordValue(Math.min(now - sentAt, h.getHighestTrackableValue()));
@@ -285,6 +365,43 @@ public final class LoadGenerator {
         } catch (IOException | RuntimeException e) {
             // socket closed at the end of the run
         }
+    }
+
+    /** Non-negative {@code v} in decimal ASCII. */
+    static void ascii(ByteBuffer buf, long v) {
+        if (v >= 10) {
+            ascii(buf, v / 10);
+        }
+        buf.put((byte) ('0' + v % 10));
+    }
+
+    /**
+     * Epoch milliseconds of an {@link Instant#toString()} in UTC ({@code 2026-12-02T10:22:01.123Z}, fraction
+     * optional), without {@code Instant.parse}'s formatter objects: the reader runs once per event.
+     */
+    static long isoMillis(String t) {
+        if (t.length() < 20 || t.charAt(10) != 'T' || t.charAt(t.length() - 1) != 'Z') {
+            return Instant.parse(t).toEpochMilli();
+        }
+        long day = java.time.LocalDate.of(num(t, 0, 4), num(t, 5, 7), num(t, 8, 10)).toEpochDay();
+        long sec = day * 86_400 + num(t, 11, 13) * 3600L + num(t, 14, 16) * 60L + num(t, 17, 19);
+        int ms = 0;
+        if (t.charAt(19) == '.') {
+            int digits = Math.min(3, t.length() - 21);
+            ms = num(t, 20, 20 + digits);
+            for (int i = digits; i < 3; i++) {
+                ms *= 10;
+            }
+        }
+        return sec * 1000 + ms;
+    }
+
+    private static int num(String t, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            v = v * 10 + (t.charAt(i) - '0');
+        }
+        return v;
     }
 
     static Settings parse(String[] args) {

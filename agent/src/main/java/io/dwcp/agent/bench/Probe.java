@@ -134,6 +134,62 @@ final class Probe {
         return total;
     }
 
+    /** The largest of the sample lines starting with {@code name}; 0 when absent. */
+    static double max(String metrics, String name) {
+        double m = 0;
+        for (String l : metrics.split("\n")) {
+            if (l.startsWith(name) && !l.startsWith("#")) {
+                try {
+                    m = Math.max(m, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
+                } catch (NumberFormatException ignored) {
+                    // not a sample line
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The p99 (the upper bound of the bucket that holds it) of a Prometheus histogram between two scrapes: the
+     * bucket lines {@code <prefix>...le="x"...} of {@code before} subtracted from those of {@code after}. In the
+     * histogram's unit; NaN without observations.
+     */
+    static double p99Between(String before, String after, String prefix) {
+        java.util.TreeMap<Double, Double> b = buckets(before, prefix);
+        java.util.TreeMap<Double, Double> a = buckets(after, prefix);
+        if (a.isEmpty()) {
+            return Double.NaN;
+        }
+        double total = a.lastEntry().getValue() - b.getOrDefault(a.lastKey(), 0.0);
+        if (total <= 0) {
+            return Double.NaN;
+        }
+        for (java.util.Map.Entry<Double, Double> e : a.entrySet()) {
+            if (e.getValue() - b.getOrDefault(e.getKey(), 0.0) >= 0.99 * total) {
+                return e.getKey();
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    private static java.util.TreeMap<Double, Double> buckets(String metrics, String prefix) {
+        java.util.TreeMap<Double, Double> m = new java.util.TreeMap<>();
+        for (String l : metrics.split("\n")) {
+            int le = l.indexOf("le=\"");
+            if (!l.startsWith(prefix) || le < 0) {
+                continue;
+            }
+            String bound = l.substring(le + 4, l.indexOf('"', le + 4));
+            try {
+                m.merge(bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound),
+                        Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum);
+            } catch (NumberFormatException ignored) {
+                // not a sample line
+            }
+        }
+        return m;
+    }
+
     /** Ratio of two sample lines (prefix match), e.g. a histogram's sum over its count; NaN when absent. */
     static double ratio(String metrics, String num, String den) {
         double d = sum(metrics, den);
