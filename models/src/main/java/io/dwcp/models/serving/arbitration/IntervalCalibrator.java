@@ -151,30 +151,45 @@ public final class IntervalCalibrator<K> {
         return sorted[i] + (h - i) * (sorted[i + 1] - sorted[i]);
     }
 
-    private static final class State {
+    static final class State {
         final double[] ring;
-        final double[] scratch;
+        /**
+         * The ring's values in {@link Arrays#sort(double[])} order, kept so by each {@link #add}: one evicted value
+         * out, one new value in, O(window) moves. Each forecast and each observation reads two quantiles, and sorting
+         * a copy of the ring for every one of them was a quarter of the forecaster batcher's time at 20,000
+         * samples/s (issue 16). The same values in the same order, so the same quantiles.
+         */
+        final double[] sorted;
         int head, count;
         double aLo, aHi;
         double pendingPoint = Double.NaN;
 
         State(int window, double tail) {
             ring = new double[window];
-            scratch = new double[window];
+            sorted = new double[window];
             aLo = tail;
             aHi = tail;
         }
 
         void add(double r) {
+            if (count == ring.length) {
+                int out = Arrays.binarySearch(sorted, 0, count, ring[head]); // present: it was inserted when added
+                System.arraycopy(sorted, out + 1, sorted, out, count - out - 1);
+                count--;
+            }
             ring[head] = r;
             head = (head + 1) % ring.length;
-            count = Math.min(ring.length, count + 1);
+            int in = Arrays.binarySearch(sorted, 0, count, r);
+            if (in < 0) {
+                in = -in - 1;
+            }
+            System.arraycopy(sorted, in, sorted, in + 1, count - in);
+            sorted[in] = r;
+            count++;
         }
 
         double quantile(double p) {
-            System.arraycopy(ring, 0, scratch, 0, count);
-            Arrays.sort(scratch, 0, count);
-            return quantileSorted(scratch, count, p);
+            return quantileSorted(sorted, count, p);
         }
     }
 }

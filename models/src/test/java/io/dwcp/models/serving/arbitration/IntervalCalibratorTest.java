@@ -129,4 +129,25 @@ class IntervalCalibratorTest {
         assertEquals(0, s.quantile(0.5), 1e-12);
         assertEquals(-0.8, s.quantile(0.1), 1e-12);
     }
+
+    @Test
+    void incrementallySortedResidualsGiveTheQuantilesOfASortedCopy() {
+        // The state keeps its residuals sorted as they come and go (issue 16); every quantile must equal the one
+        // from sorting the ring afresh, with repeats, both zeros and the clamp values among the residuals.
+        Random rnd = new Random(16);
+        double[] pool = {-IntervalCalibrator.CLAMP, IntervalCalibrator.CLAMP, 0.0, -0.0, 0.25, -0.25};
+        for (int window : new int[] {2, 3, 17, 200}) {
+            IntervalCalibrator.State st = new IntervalCalibrator.State(window, 0.1);
+            for (int step = 0; step < 5 * window + 50; step++) {
+                double r = rnd.nextInt(3) == 0 ? pool[rnd.nextInt(pool.length)] : rnd.nextGaussian() * 0.3;
+                st.add(r);
+                double[] copy = java.util.Arrays.copyOf(st.ring, st.count);
+                java.util.Arrays.sort(copy);
+                for (double p : new double[] {0, 0.001, 0.1, 0.5, 0.9, 0.999, 1}) {
+                    assertEquals(IntervalCalibrator.quantileSorted(copy, copy.length, p), st.quantile(p), 0.0,
+                            "window " + window + " step " + step + " p " + p);
+                }
+            }
+        }
+    }
 }
