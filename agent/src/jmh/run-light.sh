@@ -7,7 +7,8 @@
 #      and with one (DWCP_AGENT_CDS_DIR; the recording start is timed too), interleaved, $STARTS runs each;
 #   3. end to end: the load generator at 1k, 20k and 100k samples/s on both jars, alternating, twice, with its
 #      table of where the tail can come from (agent and generator GC, generator CPU, a 1 ms sleeper's lateness).
-# usage: BEFORE=old-edge.jar AFTER=agent/target/dwcp-agent-edge.jar agent/src/jmh/run-light.sh   (repository root)
+# usage: BEFORE=old-edge.jar AFTER=agent/target/dwcp-agent-edge.jar [AFTER_FULL=agent/target/dwcp-agent.jar]
+#        [STARTS=3] [RATES=1000,20000,100000] agent/src/jmh/run-light.sh   (repository root; ~15 min)
 # Output under $OUT (default agent/target/light-<UTC time>), also printed. The load average is logged with
 # each run: on a shared machine compare within a run, not between runs.
 set -euo pipefail
@@ -56,17 +57,23 @@ start_once() {
   echo "$(( (t1 - t0) / 1000000 )) $rss $(( ($(date +%s%N) - t2) / 1000000 ))"
   rm -rf "$d"
 }
-cdsdir=$(mktemp -d)
+cdsdir=$(mktemp -d); cdsfull=$(mktemp -d)
 {
   echo "## time to ready (ms from launch to /health UP), idle RSS (kB), stop (ms); load average"
   echo "after, first start (records the archive): $(start_once "$after" "$cdsdir") | $(load)"
+  if [ -n "${AFTER_FULL:-}" ]; then
+    echo "after (full jar), first start: $(start_once "$AFTER_FULL" "$cdsfull") | $(load)"
+  fi
   for i in $(seq "$starts"); do
     echo "before, no archive: $(start_once "$before" '') | $(load)"
     echo "after, no archive: $(start_once "$after" '') | $(load)"
     echo "after, archive: $(start_once "$after" "$cdsdir") | $(load)"
+    if [ -n "${AFTER_FULL:-}" ]; then
+      echo "after (full jar), archive: $(start_once "$AFTER_FULL" "$cdsfull") | $(load)"
+    fi
   done
 } | tee "$out/start.txt"
-rm -rf "$cdsdir"
+rm -rf "$cdsdir" "$cdsfull"
 
 lg="java -cp agent/target/dwcp-agent.jar io.dwcp.agent.bench.LoadGenerator --rates $rates --batches 64 --links 1000 --seconds 15 --warmup 20"
 for run in 1 2; do

@@ -64,10 +64,11 @@ public final class LoadGenerator {
      * Where a run's tail can come from besides the agent's own work (issue 16): the agent's GC pauses in the
      * measured window (its Micrometer jvm_gc_pause series), this generator's own GC pauses and CPU (it shares the
      * agent's cores), and how late a thread that sleeps 1 ms wakes on this machine at the same time (the floor
-     * that scheduling on shared cores puts under any latency measured here).
+     * that scheduling on shared cores puts under any latency measured here). The batcher waits are the p99 of
+     * an input's time in the forecaster's and the degradation model's queues (bucket bounds of their histograms).
      */
     record Tail(double agentGcPauses, double agentGcMs, double agentGcMaxMs, long genGcPauses, long genGcMs,
-                double genCores, double wakeP99Ms, double wakeMaxMs, double batcherWaitP99Ms, double pipelineBatchP99Ms) {}
+                double genCores, double wakeP99Ms, double wakeMaxMs, double batcherWaitP99Ms, double degradationWaitP99Ms) {}
 
     public static void main(String[] args) throws Exception {
         Settings s = parse(args);
@@ -94,12 +95,12 @@ public final class LoadGenerator {
     /** The measured window's tail next to what, besides the agent's work, could have made it (see {@link Tail}). */
     static void tailTable(List<Row> rows) {
         System.out.println();
-        System.out.println("| samples/s | p99 ms | p99.9 ms | max ms | forecaster batcher wait p99 ms | pipeline batch p99 ms | agent GC pauses | agent GC ms (max) | generator GC pauses | generator GC ms | generator CPU (cores) | 1 ms sleeper: late p99 ms (max) |");
+        System.out.println("| samples/s | p99 ms | p99.9 ms | max ms | forecaster batcher wait p99 ms | degradation batcher wait p99 ms | agent GC pauses | agent GC ms (max) | generator GC pauses | generator GC ms | generator CPU (cores) | 1 ms sleeper: late p99 ms (max) |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
             Tail t = r.tail;
             System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | ≤ %.2f | ≤ %.2f | %.0f | %.0f (%.1f) | %d | %d | %.2f | %.2f (%.1f) |%n",
-                    r.rate, r.p99, r.p999, r.max, t.batcherWaitP99Ms, t.pipelineBatchP99Ms, t.agentGcPauses, t.agentGcMs,
+                    r.rate, r.p99, r.p999, r.max, t.batcherWaitP99Ms, t.degradationWaitP99Ms, t.agentGcPauses, t.agentGcMs,
                     t.agentGcMaxMs, t.genGcPauses, t.genGcMs, t.genCores, t.wakeP99Ms, t.wakeMaxMs);
         }
         System.out.flush();
@@ -334,7 +335,7 @@ public final class LoadGenerator {
                             1000 * max(metrics, "jvm_gc_pause_seconds_max"), genGcN, genGcMs, genCpu / (double) wall,
                             wakeLate.getValueAtPercentile(99) / 1e6, wakeLate.getMaxValue() / 1e6,
                             1000 * p99Between(m0, metrics, "dwcp_batcher_queue_wait_seconds_bucket{model=\"bandwidth\""),
-                            1000 * p99Between(m0, metrics, "dwcp_pipeline_batch_duration_seconds_bucket")));
+                            1000 * p99Between(m0, metrics, "dwcp_batcher_queue_wait_seconds_bucket{model=\"degradation\"")));
         } finally {
             agent.destroy();
             if (!agent.waitFor(10, TimeUnit.SECONDS)) {
