@@ -8,7 +8,8 @@
 #   3. end to end: the load generator at 1k, 20k and 100k samples/s on both jars, alternating, twice, with its
 #      table of where the tail can come from (agent and generator GC, generator CPU, a 1 ms sleeper's lateness).
 # usage: BEFORE=old-edge.jar AFTER=agent/target/dwcp-agent-edge.jar [AFTER_FULL=agent/target/dwcp-agent.jar]
-#        [STARTS=3] [RATES=1000,20000,100000] agent/src/jmh/run-light.sh   (repository root; ~15 min)
+#        [STARTS=3] [RATES=1000,20000,100000] [LGJAR=jar with the load generator] agent/src/jmh/run-light.sh
+#        (repository root; ~15 min)
 # Output under $OUT (default agent/target/light-<UTC time>), also printed. The load average is logged with
 # each run: on a shared machine compare within a run, not between runs.
 set -euo pipefail
@@ -35,9 +36,9 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
   done
 } 2>/dev/null | tee "$out/sizes.txt"
 
-# One start through the launcher: prints "ms_to_UP rss_kb_idle stop_ms". $1 jar, $2 CDS dir ('' = none).
+# One start through the launcher: prints "ms_to_UP rss_kb_idle stop_ms cpu_ms_to_UP". $1 jar, $2 CDS dir ('' = none).
 start_once() {
-  local jar=$1 cds=$2 d port udp t0 t1 pid rss t2
+  local jar=$1 cds=$2 d port udp t0 t1 pid rss t2 cpu
   d=$(mktemp -d)
   port=$((20000 + RANDOM % 20000)); udp=$((20000 + RANDOM % 20000))
   t0=$(date +%s%N)
@@ -50,16 +51,19 @@ start_once() {
     sleep 0.02
   done
   t1=$(date +%s%N)
+  # CPU the JVM spent until UP (user + system, clock ticks of 10 ms): on a shared machine the wall time above
+  # moves with the neighbours' load, this much less.
+  cpu=$(awk '{print ($14 + $15) * 10}' /proc/$pid/stat)
   sleep 5
   rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
   t2=$(date +%s%N)
   kill $pid; wait $pid || true
-  echo "$(( (t1 - t0) / 1000000 )) $rss $(( ($(date +%s%N) - t2) / 1000000 ))"
+  echo "$(( (t1 - t0) / 1000000 )) $rss $(( ($(date +%s%N) - t2) / 1000000 )) $cpu"
   rm -rf "$d"
 }
 cdsdir=$(mktemp -d); cdsfull=$(mktemp -d)
 {
-  echo "## time to ready (ms from launch to /health UP), idle RSS (kB), stop (ms); load average"
+  echo "## time to ready (ms from launch to /health UP), idle RSS (kB), stop (ms), JVM CPU until UP (ms); load average"
   echo "after, first start (records the archive): $(start_once "$after" "$cdsdir") | $(load)"
   if [ -n "${AFTER_FULL:-}" ]; then
     echo "after (full jar), first start: $(start_once "$AFTER_FULL" "$cdsfull") | $(load)"
@@ -75,7 +79,7 @@ cdsdir=$(mktemp -d); cdsfull=$(mktemp -d)
 } | tee "$out/start.txt"
 rm -rf "$cdsdir" "$cdsfull"
 
-lg="java -cp agent/target/dwcp-agent.jar io.dwcp.agent.bench.LoadGenerator --rates $rates --batches 64 --links 1000 --seconds 15 --warmup 20"
+lg="java -cp ${LGJAR:-agent/target/dwcp-agent.jar} io.dwcp.agent.bench.LoadGenerator --rates $rates --batches 64 --links 1000 --seconds 15 --warmup 20"
 for run in 1 2; do
   for which in before after; do
     jar=$before; [ $which = after ] && jar=$after
