@@ -15,21 +15,28 @@
 #define KCAT(a, b) KCAT2(a, b)
 #define KFN(name) KCAT(name, KSUFFIX)
 
+#ifndef K_TANH_PQ
+/* Eigen's (TensorFlow's) rational tanh on [-7.9, 7.9], numerator p and denominator q of the clamped x, written
+ * once for the scalar and the vector paths (T: float or a vector type); callers divide or multiply by 1/q. */
+#define K_TANH_PQ(T, x, p, q)                                            \
+    const T x2_ = (x) * (x);                                             \
+    T p = x2_ * -2.76076847742355e-16f + 2.00018790482477e-13f;         \
+    p = x2_ * p + -8.60467152213735e-11f;                                \
+    p = x2_ * p + 5.12229709037114e-08f;                                 \
+    p = x2_ * p + 1.48572235717979e-05f;                                 \
+    p = x2_ * p + 6.37261928875436e-04f;                                 \
+    p = x2_ * p + 4.89352455891786e-03f;                                 \
+    p = (x) * p;                                                         \
+    T q = x2_ * 1.19825839466702e-06f + 1.18534705686654e-04f;          \
+    q = x2_ * q + 2.26843463243900e-03f;                                 \
+    q = x2_ * q + 4.89352518554385e-03f;
+#endif
+
 static inline float KFN(k_tanh)(float a) {
     const float lim = 7.90531110763549805f;
     float x = a > lim ? lim : a;
     x = x < -lim ? -lim : x;
-    const float x2 = x * x;
-    float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
-    p = x2 * p + -8.60467152213735e-11f;
-    p = x2 * p + 5.12229709037114e-08f;
-    p = x2 * p + 1.48572235717979e-05f;
-    p = x2 * p + 6.37261928875436e-04f;
-    p = x2 * p + 4.89352455891786e-03f;
-    p = x * p;
-    float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
-    q = x2 * q + 2.26843463243900e-03f;
-    q = x2 * q + 4.89352518554385e-03f;
+    K_TANH_PQ(float, x, p, q)
     return p / q;
 }
 
@@ -178,17 +185,7 @@ static inline VF KFN(v_tanh)(VF a) {
     VI hi = a > lim, lo = a < -lim;
     VF x = (VF)(((VI)a & ~hi) | ((VI)(a * 0.0f + lim) & hi));
     x = (VF)(((VI)x & ~lo) | ((VI)(x * 0.0f - lim) & lo));
-    const VF x2 = x * x;
-    VF p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
-    p = x2 * p + -8.60467152213735e-11f;
-    p = x2 * p + 5.12229709037114e-08f;
-    p = x2 * p + 1.48572235717979e-05f;
-    p = x2 * p + 6.37261928875436e-04f;
-    p = x2 * p + 4.89352455891786e-03f;
-    p = x * p;
-    VF q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
-    q = x2 * q + 2.26843463243900e-03f;
-    q = x2 * q + 4.89352518554385e-03f;
+    K_TANH_PQ(VF, x, p, q)
     return p / q;
 }
 
@@ -222,17 +219,7 @@ static inline VF KFN(v_recip)(VF q) {
 static inline VF KFN(f_tanh)(VF a) {
 #if KVEC == 16 || KVEC == 8
     const VF x = KFN(v_clamp)(a, 7.90531110763549805f);
-    const VF x2 = x * x;
-    VF p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
-    p = x2 * p + -8.60467152213735e-11f;
-    p = x2 * p + 5.12229709037114e-08f;
-    p = x2 * p + 1.48572235717979e-05f;
-    p = x2 * p + 6.37261928875436e-04f;
-    p = x2 * p + 4.89352455891786e-03f;
-    p = x * p;
-    VF q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
-    q = x2 * q + 2.26843463243900e-03f;
-    q = x2 * q + 4.89352518554385e-03f;
+    K_TANH_PQ(VF, x, p, q)
     return p * KFN(v_recip)(q);
 #else
     return KFN(v_tanh)(a);
