@@ -12,10 +12,7 @@ class JsonDecoderTest {
     final SniffingDecoder decoder = new SniffingDecoder(300_000, 8192);
 
     CollectingSink decode(String s) {
-        CollectingSink sink = new CollectingSink();
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        decoder.decode(b, 0, b.length, NOW, sink);
-        return sink;
+        return CollectingSink.decode(decoder, s, NOW);
     }
 
     @Test

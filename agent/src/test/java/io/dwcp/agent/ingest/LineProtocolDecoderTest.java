@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,10 +13,7 @@ class LineProtocolDecoderTest {
     final LineProtocolDecoder decoder = new LineProtocolDecoder(300_000);
 
     CollectingSink decode(String s) {
-        CollectingSink sink = new CollectingSink();
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        decoder.decode(b, 0, b.length, NOW, sink);
-        return sink;
+        return CollectingSink.decode(decoder, s, NOW);
     }
 
     @Test

@@ -13,10 +13,7 @@ class TransferOutcomeTest {
     final SniffingDecoder decoder = new SniffingDecoder(300_000, 8192);
 
     CollectingSink decode(String s) {
-        CollectingSink sink = new CollectingSink();
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        decoder.decode(b, 0, b.length, NOW, sink);
-        return sink;
+        return CollectingSink.decode(decoder, s, NOW);
     }
 
     static String json(String fields) {
@@ -73,26 +70,25 @@ class TransferOutcomeTest {
 
     @Test
     void zeroNegativeOrImpossibleSizesAreBadSize() {
-        for (String bad : List.of("\"bytes_in\":0", "\"bytes_in\":-5", "\"bytes_out\":0", "\"bytes_out\":-1",
-                "\"bytes_in\":2e12", "\"bytes_out\":2000000")) {
+        assertEachRefused(RejectReason.BAD_SIZE, List.of("\"bytes_in\":0", "\"bytes_in\":-5", "\"bytes_out\":0",
+                "\"bytes_out\":-1", "\"bytes_in\":2e12", "\"bytes_out\":2000000"));
+    }
+
+    /** Each {@code "key":value} of {@code bads}, put in place of GOOD's value of that key, is refused as {@code reason}. */
+    void assertEachRefused(RejectReason reason, List<String> bads) {
+        for (String bad : bads) {
             String key = bad.substring(0, bad.indexOf(':'));
-            String fields = GOOD.replaceFirst(key + ":[0-9]+", bad);
-            CollectingSink s = decode(json(fields));
-            assertEquals(List.of(RejectReason.BAD_SIZE), s.rejects, bad + " " + s.details);
+            CollectingSink s = decode(json(GOOD.replaceFirst(key + ":[0-9.]+", bad)));
+            assertEquals(List.of(reason), s.rejects, bad + " " + s.details);
         }
     }
 
     @Test
     void absurdTimesAreAbsurdTime() {
-        for (String bad : List.of("\"compress_us\":-1", "\"compress_us\":1e12", "\"decompress_us\":-3",
-                "\"wire_seconds\":-0.1", "\"wire_seconds\":1e7",
+        assertEachRefused(RejectReason.ABSURD_TIME, List.of("\"compress_us\":-1", "\"compress_us\":1e12",
+                "\"decompress_us\":-3", "\"wire_seconds\":-0.1", "\"wire_seconds\":1e7",
                 // 1 MiB compressed in 1 µs: 500 GB/s
-                "\"compress_us\":1", "\"decompress_us\":0")) {
-            String key = bad.substring(0, bad.indexOf(':'));
-            String fields = GOOD.replaceFirst(key + ":[0-9.]+", bad);
-            CollectingSink s = decode(json(fields));
-            assertEquals(List.of(RejectReason.ABSURD_TIME), s.rejects, bad + " " + s.details);
-        }
+                "\"compress_us\":1", "\"decompress_us\":0"));
     }
 
     @Test
