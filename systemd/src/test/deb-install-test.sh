@@ -62,6 +62,15 @@ with open(sys.argv[2], "w") as f:
 PY
   notify_pid=$!
   sleep 0.5
+  wait_up() {  # $1: the agent's log; until /health answers (60 s), failing if the agent ($pid) exits first
+    local up=no
+    for _ in $(seq 120); do
+      if curl -sf "http://127.0.0.1:$http/health" >/dev/null; then up=yes; break; fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    [ "$up" = yes ] || { tail -20 "$1"; kill "$pid" 2>/dev/null || true; fail "packaged agent did not become healthy ($1)"; }
+  }
   chroot --userspec=dwcp-agent:dwcp-agent "$R" env -i PATH=/usr/bin:/bin HOME=/var/lib/dwcp-agent \
     NOTIFY_SOCKET="@$notify" WATCHDOG_USEC=1000000 "${edge_env[@]}" \
     DWCP_AGENT_CONFIG=/etc/dwcp-agent/application.yml DWCP_AGENT_JAVACPP_CACHEDIR=/var/cache/dwcp-agent/javacpp \
@@ -70,13 +79,7 @@ PY
   pid=$!
   # A check that fails below must not leave the packaged agent (or the notify listener) running.
   trap 'kill "$pid" "$notify_pid" 2>/dev/null || true' EXIT
-  up=no
-  for _ in $(seq 120); do
-    if curl -sf "http://127.0.0.1:$http/health" >/dev/null; then up=yes; break; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  [ "$up" = yes ] || { tail -20 "$WORK/agent.log"; kill "$pid" 2>/dev/null || true; fail "packaged agent did not become healthy"; }
+  wait_up "$WORK/agent.log"
   [ "$(rootdo stat -c '%U:%G %a %F' /run/dwcp-agent/agent.sock)" = "dwcp-agent:dwcp-agent 660 socket" ] \
     || fail "socket is $(rootdo stat -c '%U:%G %a %F' /run/dwcp-agent/agent.sock)"
   grep -q 'config dwcp.socket = .*maxClients=7[],]' "$WORK/agent.log" || fail "/etc/dwcp-agent/application.yml was not read"
@@ -111,13 +114,7 @@ PY
       JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" /usr/bin/dwcp-agent run --dwcp.ingest.port="$udp" \
       --micronaut.server.port="$http" >"$1" 2>&1 &
     pid=$!
-    up=no
-    for _ in $(seq 120); do
-      if curl -sf "http://127.0.0.1:$http/health" >/dev/null; then up=yes; break; fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    [ "$up" = yes ] || { tail -20 "$1"; fail "packaged agent did not become healthy ($1)"; }
+    wait_up "$1"
     kill -TERM "$pid"
     rc=0; wait "$pid" || rc=$?
     [ "$rc" = 143 ] || { tail -20 "$1"; fail "exit status $rc on SIGTERM ($1)"; }
