@@ -28,6 +28,14 @@ java_opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$conf")
 jvm=()
 for o in $java_opts; do jvm+=(--jvm "$o"); done
 
+cg=
+cleanup() {  # also after a failed set-up step: no cgroup or generator is left behind
+  [ -n "${gen:-}" ] && kill "$gen" 2>/dev/null || true
+  wait 2>/dev/null || true
+  [ -n "$cg" ] && rmdir "$cg" 2>/dev/null || true
+}
+trap cleanup EXIT
+
 # The cgroup: v2 if the unified hierarchy is mounted with the memory controller, else v1's memory hierarchy.
 self=$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)
 if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
@@ -52,12 +60,6 @@ else
   oom_kills() { awk '$1 == "oom_kill" {print $2}' "$cg/memory.oom_control"; }
 fi
 out=$(mktemp -d)
-cleanup() {
-  [ -n "${gen:-}" ] && kill "$gen" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rmdir "$cg" 2>/dev/null || true
-}
-trap cleanup EXIT
 
 echo "cgroup $cg, limit ${limit_mib} MiB; edge JAVA_OPTS: $java_opts; $rate samples/s for $seconds s"
 java -cp "$jar" io.dwcp.agent.bench.LoadGenerator --jar "$jar" "${jvm[@]}" --rates "$rate" --batches "${DWCP_INFERENCE_MAX_BATCH_SIZE:-16}" \
