@@ -101,16 +101,7 @@ final class LineProtocolParser {
 
         while (pos < end && d[pos] == ',') {
             pos++;
-            readToken(false);
-            if (tokEnd == tokStart) {
-                throw new LineSyntaxError("expected a tag key after ','");
-            }
-            String key = tokenString();
-            checkId("tag key", null);
-            if (pos >= end || d[pos] != '=') {
-                throw new LineSyntaxError("expected '=' after tag key '" + key + "'");
-            }
-            pos++;
+            String key = keyAndEquals("tag key", "expected a tag key after ','");
             readToken(false);
             if (tokEnd == tokStart) {
                 throw new LineSyntaxError("no value for tag '" + key + "'");
@@ -130,16 +121,7 @@ final class LineProtocolParser {
         skipSpaces();
 
         while (true) {
-            readToken(false);
-            if (tokEnd == tokStart) {
-                throw new LineSyntaxError("expected a field key");
-            }
-            String key = tokenString();
-            checkId("field key", null);
-            if (pos >= end || d[pos] != '=') {
-                throw new LineSyntaxError("expected '=' after field key '" + key + "'");
-            }
-            pos++;
+            String key = keyAndEquals("field key", "expected a field key");
             fieldValue(key, m);
             if (pos < end && d[pos] == ',') {
                 pos++;
@@ -347,6 +329,21 @@ final class LineProtocolParser {
     }
 
     /** {@code id_too_long} when the last token is over the limit; {@code what + key} names it (built only then). */
+    /** A tag or field key ({@code what}) and the '=' after it; {@code missing} is the error when there is no key. */
+    private String keyAndEquals(String what, String missing) {
+        readToken(false);
+        if (tokEnd == tokStart) {
+            throw new LineSyntaxError(missing);
+        }
+        String key = tokenString();
+        checkId(what, null);
+        if (pos >= end || d[pos] != '=') {
+            throw new LineSyntaxError("expected '=' after " + what + " '" + key + "'");
+        }
+        pos++;
+        return key;
+    }
+
     private void checkId(String what, String key) {
         if (tokBytes > limits.maxIdBytes()) {
             note(RejectReason.ID_TOO_LONG, what + (key == null ? "" : key) + " is " + tokBytes + " bytes > "
