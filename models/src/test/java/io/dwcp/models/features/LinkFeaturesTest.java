@@ -21,6 +21,20 @@ class LinkFeaturesTest {
     }
 
     @Test
+    void clockArithmeticIsJavaTimeExactly() {
+        // The arithmetic replaced java.time (allocation on the agent's hot path); training and serving must see
+        // the same doubles as before, before 1970 and far ahead included.
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        long[] edges = {0, -1, 1, DAY - 1, -DAY, -DAY - 1, 253_402_300_799_999L, -62_135_596_800_000L, 1_796_221_113_414L};
+        for (int i = 0; i < 100_000 + edges.length; i++) {
+            long ms = i < edges.length ? edges[i] : r.nextLong(-62_135_596_800_000L, 253_402_300_799_999L);
+            java.time.ZonedDateTime t = java.time.Instant.ofEpochMilli(ms).atZone(java.time.ZoneOffset.UTC);
+            assertEquals(t.getHour() + t.getMinute() / 60.0 + t.getSecond() / 3600.0, LinkFeatures.timeOfDay(ms), 0.0, "at " + ms);
+            assertEquals(t.getDayOfWeek().getValue() - 1, LinkFeatures.dayOfWeek(ms), "at " + ms);
+        }
+    }
+
+    @Test
     void intervalFromTimestampsOrTimeOfDay() {
         assertEquals(5.0, LinkFeatures.stepSeconds(new long[] {0, 5000, 10_000, 15_000}));
         assertEquals(1.0, LinkFeatures.stepSeconds(new long[] {0, 1000, 2000, 60_000}), "median ignores one gap");
