@@ -2,16 +2,20 @@ package io.dwcp.agent.ingest;
 
 import java.nio.charset.StandardCharsets;
 
-/** One datagram's walk through InfluxDB line protocol, as {@link LineProtocolDecoder} describes. Not thread-safe. */
+/**
+ * A datagram's walk through InfluxDB line protocol, as {@link LineProtocolDecoder} describes. Not thread-safe:
+ * the decoder keeps one per thread and calls {@link #parse} for each datagram, so that the parser, its record
+ * builder and buffers are not garbage per datagram.
+ */
 final class LineProtocolParser {
     /** Bytes of a line quoted in a drop's log detail. */
     private static final int EXCERPT_BYTES = 120;
 
-    private final byte[] d;
-    private final int end;
+    private byte[] d;
+    private int end;
     private final IngestLimits limits;
-    private final long nowMillis;
-    private final RecordSink sink;
+    private long nowMillis;
+    private RecordSink sink;
     private final RecordBuilder b;
     private int pos;
     private int lineStart;
@@ -30,18 +34,28 @@ final class LineProtocolParser {
     private String failureDetail;
     private final LineProtocolSyntax.TagKeys tagKeys = new LineProtocolSyntax.TagKeys();
 
-    LineProtocolParser(byte[] d, int from, int end, IngestLimits limits, long nowMillis, RecordSink sink) {
-        this.d = d;
-        this.pos = from;
-        this.end = end;
+    LineProtocolParser(IngestLimits limits) {
         this.limits = limits;
-        this.nowMillis = nowMillis;
-        this.sink = sink;
         this.b = new RecordBuilder(limits);
     }
 
+    /** Parses {@code d[from, end)}; keeps no reference to the datagram or the sink afterwards. */
+    void parse(byte[] d, int from, int end, long nowMillis, RecordSink sink) {
+        this.d = d;
+        this.pos = from;
+        this.end = end;
+        this.nowMillis = nowMillis;
+        this.sink = sink;
+        try {
+            lines();
+        } finally {
+            this.d = null;
+            this.sink = null;
+        }
+    }
+
     /** {@code lines = line { ["\r"] "\n" line } ["\r"]}; {@code line = { " " } [ point | comment ]}. */
-    void lines() {
+    private void lines() {
         while (pos < end) {
             lineStart = pos;
             try {

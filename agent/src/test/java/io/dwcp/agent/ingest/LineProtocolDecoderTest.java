@@ -41,6 +41,23 @@ class LineProtocolDecoderTest {
     }
 
     @Test
+    void aReusedParserCarriesNothingFromOneDatagramToTheNext() {
+        // The decoder keeps one parser per thread: a datagram that fails mid-line (a long escaped tag, then an
+        // unterminated string) must leave no state behind for the next one on the same thread.
+        String longTag = "x\\ ".repeat(200);
+        CollectingSink bad = decode("dwcp_link,node_id=" + longTag + ",peer_id=b bandwidth_mbps=1,latency_ms=2\n"
+                + "dwcp_link,node_id=a,peer_id=b bandwidth_mbps=1,latency_ms=2,note=\"open");
+        assertTrue(bad.records.isEmpty());
+        assertEquals(2, bad.rejects.size());
+        CollectingSink good = decode("dwcp_link,node_id=a,peer_id=c bandwidth_mbps=7,latency_ms=3 1699999999000000000");
+        assertEquals(List.of(), good.rejects);
+        MetricRecord r = good.records.get(0);
+        assertEquals("a->c", r.key());
+        assertEquals(1_699_999_999_000L, r.timestampMillis());
+        assertArrayEquals(new double[] {7, 3, 0, 0}, r.values());
+    }
+
+    @Test
     void missingTimestampTakesArrivalTime() {
         MetricRecord r = decode("link,node_id=a,peer_id=b bandwidth_mbps=1,latency_ms=2").records.get(0);
         assertEquals(NOW, r.timestampMillis());
