@@ -32,14 +32,57 @@ public final class EventCodec {
 
     /** One line, newline included. */
     public static byte[] line(Object event) {
+        LineBuffer own = BUFFERS.get();
+        LineBuffer buf = own.inUse ? new LineBuffer() : own; // re-entered from a serializer: no sharing
+        buf.inUse = true;
+        buf.count = 0;
         try {
-            byte[] json = MAPPER.writeValueAsBytes(event);
-            byte[] out = new byte[json.length + 1];
-            System.arraycopy(json, 0, out, 0, json.length);
-            out[json.length] = '\n';
+            MAPPER.writeValue(buf, event);
+            byte[] out = java.util.Arrays.copyOf(buf.bytes, buf.count + 1);
+            out[buf.count] = '\n';
             return out;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event not serialisable: " + event, e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not thrown: the buffer is memory
+        } finally {
+            buf.inUse = false;
+            if (buf == own && buf.bytes.length > LineBuffer.KEEP) {
+                BUFFERS.remove(); // a rare huge event does not pin its buffer to the thread
+            }
+        }
+    }
+
+    /**
+     * Each thread's encoding buffer, reused: {@code writeValueAsBytes} plus the newline copy allocated the line
+     * two or three times over, ~60 % of the forecaster thread's garbage at 1,000 events/s (JFR); now the line is
+     * allocated once, at its size. Jackson recycles its own generator buffers per thread.
+     */
+    private static final ThreadLocal<LineBuffer> BUFFERS = ThreadLocal.withInitial(LineBuffer::new);
+
+    private static final class LineBuffer extends java.io.OutputStream {
+        static final int KEEP = 64 * 1024;
+        byte[] bytes = new byte[4096];
+        int count;
+        boolean inUse;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (count + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(count + more, bytes.length * 2));
+            }
         }
     }
 
