@@ -216,7 +216,10 @@ public final class LoadGenerator {
         int httpPort = freeTcpPort();
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
         cmd.addAll(s.jvmArgs);
-        cmd.addAll(List.of("-jar", s.jar,
+        // -Ddwcp.load.main=CLASS runs that class from the jar instead of the agent (EchoPeer: the machine's floor).
+        String main = System.getProperty("dwcp.load.main");
+        cmd.addAll(main == null ? List.of("-jar", s.jar) : List.of("-cp", s.jar, main));
+        cmd.addAll(List.of(
                 "--dwcp.ingest.port=" + udpPort, "--micronaut.server.port=" + httpPort, "--dwcp.socket.path=" + sock,
                 "--dwcp.inference.max-batch-size=" + batch, "--dwcp.inference.max-queue-delay-micros=" + s.delayMicros,
                 "--dwcp.socket.client-buffer-events=100000", "--dwcp.windows.max-links=" + Math.max(10_000, s.links)));
@@ -244,7 +247,8 @@ public final class LoadGenerator {
             long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.warmupSeconds);
             SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             ch.connect(UnixDomainSocketAddress.of(sock));
-            Thread reader = new Thread(() -> read(ch, base, sendNanos, h, events, measureFrom));
+            SlowLog slow = SlowLog.fromProperty(measureFrom);
+            Thread reader = new Thread(() -> read(ch, base, sendNanos, h, events, measureFrom, slow));
             reader.setDaemon(true);
             reader.start();
             ch.write(ByteBuffer.wrap("{\"id\":\"s\",\"method\":\"subscribe\",\"params\":{\"types\":[\"bandwidth_prediction\"]}}\n"
@@ -355,6 +359,7 @@ public final class LoadGenerator {
             String metrics = scrape(httpPort);
             printModels(metrics);
             ch.close();
+            slow.write(rate, batch);
             long n = events.get();
             return new Row(rate, batch, s.delayMicros, sent - sentMeasured, h.getTotalCount(),
                     h.getTotalCount() / (wall / 1e9), h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
@@ -378,7 +383,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static void read(SocketChannel ch, long base, long[][] sendNanos, Histogram h, AtomicLong events, long measureFrom) {
+    private static void read(SocketChannel ch, long base, long[][] sendNanos, Histogram h, AtomicLong events, long measureFrom,
+                             SlowLog slow) {
         try {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
@@ -395,10 +401,62 @@ public final class LoadGenerator {
                 long sentAt = sendNanos[link][q];
                 if (sentAt >= measureFrom) {
                     h.recordValue(Math.min(now - sentAt, h.getHighestTrackableValue()));
+                    slow.add(sentAt, now - sentAt, link);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // socket closed at the end of the run
+        }
+    }
+
+    /**
+     * With {@code -Ddwcp.load.slow-log=DIR}: every measured event slower than {@code -Ddwcp.load.slow-ms} (default 1)
+     * as a row of its send time (wall clock, µs; and {@code System.nanoTime}, for {@code perf record -k
+     * CLOCK_MONOTONIC}) and latency (µs), to tell stalls (slow events in runs, to be matched
+     * against the agent's GC or safepoint log) from scattered per-event delays. Bounded: at most 1M rows a run.
+     */
+    static final class SlowLog {
+        private final Path dir;
+        private final long thresholdNanos;
+        private final long wallMicros0;
+        private final long nanos0;
+        private final long[] rows = new long[3 * 1_000_000];
+        private int n;
+
+        private SlowLog(Path dir, long thresholdNanos) {
+            this.dir = dir;
+            this.thresholdNanos = thresholdNanos;
+            this.wallMicros0 = System.currentTimeMillis() * 1000;
+            this.nanos0 = System.nanoTime();
+        }
+
+        static SlowLog fromProperty(long measureFrom) {
+            String d = System.getProperty("dwcp.load.slow-log");
+            double ms = Double.parseDouble(System.getProperty("dwcp.load.slow-ms", "1"));
+            return new SlowLog(d == null ? null : Path.of(d), (long) (ms * 1e6));
+        }
+
+        void add(long sentAt, long latency, int link) {
+            if (dir != null && latency >= thresholdNanos && n + 3 <= rows.length) {
+                rows[n++] = sentAt;
+                rows[n++] = latency;
+                rows[n++] = link;
+            }
+        }
+
+        void write(int rate, int batch) throws IOException {
+            if (dir == null) {
+                return;
+            }
+            Files.createDirectories(dir);
+            StringBuilder b = new StringBuilder("send_wall_us\tlatency_us\tlink\tsend_mono_ns\n");
+            for (int i = 0; i < n; i += 3) {
+                b.append(wallMicros0 + (rows[i] - nanos0) / 1000).append('\t').append(rows[i + 1] / 1000).append('\t')
+                        .append(rows[i + 2]).append('\t').append(rows[i]).append('\n');
+            }
+            Path f = dir.resolve("slow-" + rate + "-" + batch + "-" + System.currentTimeMillis() + ".tsv");
+            Files.writeString(f, b);
+            System.out.println("slow events (" + n / 3 + "): " + f);
         }
     }
 
