@@ -140,17 +140,12 @@ public final class TensorFlowBackend implements InferenceBackend {
         return b.build();
     }
 
+    /** One model's load: what serves it, and the notes and failed providers it left behind. */
+    private record OneLoad(Predictor<?, ?> predictor, List<String> notes, Set<String> failed) {}
+
     @Override
     public Loaded load(Path modelsDir) {
         List<? extends ModelSpec<?, ?>> specs = models.specs();
-        List<List<String>> notesBySpec = new ArrayList<>();
-        List<Set<String>> failedBySpec = new ArrayList<>();
-        List<Predictor<?, ?>> predictors = new ArrayList<>();
-        for (int i = 0; i < specs.size(); i++) {
-            notesBySpec.add(new ArrayList<>());
-            failedBySpec.add(new HashSet<>());
-            predictors.add(null);
-        }
         // Issue 16 (ready in under 2 s): on the native backend the networks load two at a time, one per core
         // (reading weights, the golden-output check, the smoke run are independent per model). TensorFlow backends
         // stay one at a time: their sessions share TensorFlow's own thread pools and, on a GPU, its memory.
@@ -162,20 +157,28 @@ public final class TensorFlowBackend implements InferenceBackend {
                     return t;
                 })
                 : null;
+        java.util.concurrent.Executor exec = pool == null ? Runnable::run : pool;
         try {
-            List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+            List<java.util.concurrent.FutureTask<OneLoad>> loads = new ArrayList<>();
+            for (ModelSpec<?, ?> spec : specs) {
+                java.util.concurrent.FutureTask<OneLoad> task = new java.util.concurrent.FutureTask<>(() -> {
+                    List<String> notes = new ArrayList<>();
+                    Set<String> failed = new HashSet<>();
+                    return new OneLoad(one(spec, modelsDir, notes, failed), notes, failed);
+                });
+                exec.execute(task);
+                loads.add(task);
+            }
+            List<String> notes = new ArrayList<>();
+            Set<String> failed = new HashSet<>();
+            Map<String, Predictor<?, ?>> loaded = new LinkedHashMap<>();
             for (int i = 0; i < specs.size(); i++) {
-                int k = i;
-                Runnable task = () -> predictors.set(k, one(specs.get(k), modelsDir, notesBySpec.get(k), failedBySpec.get(k)));
-                if (pool == null) {
-                    task.run();
-                } else {
-                    pending.add(pool.submit(task));
-                }
+                OneLoad r = loads.get(i).get();
+                loaded.put(specs.get(i).name(), r.predictor());
+                notes.addAll(r.notes());
+                failed.addAll(r.failed());
             }
-            for (java.util.concurrent.Future<?> f : pending) {
-                f.get();
-            }
+            return new Loaded(new ModelSet(loaded), notes, failed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading models", e);
@@ -190,15 +193,6 @@ public final class TensorFlowBackend implements InferenceBackend {
                 pool.shutdownNow();
             }
         }
-        List<String> notes = new ArrayList<>();
-        Set<String> failed = new HashSet<>();
-        Map<String, Predictor<?, ?>> loaded = new LinkedHashMap<>();
-        for (int i = 0; i < specs.size(); i++) {
-            loaded.put(specs.get(i).name(), predictors.get(i));
-            notes.addAll(notesBySpec.get(i));
-            failed.addAll(failedBySpec.get(i));
-        }
-        return new Loaded(new ModelSet(loaded), notes, failed);
     }
 
     /**
