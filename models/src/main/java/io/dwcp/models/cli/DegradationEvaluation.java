@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code evaluate --degradation DIR}: the degradation forecaster, the trend baseline and the forecast-free
- * distance-to-floor score under {@link DegradationProtocol} (issue 19), at throughput floors of 40 % and 25 % of
+ * {@code evaluate --degradation DIR}: the degradation forecaster (and, for an artifact with a stack, its network
+ * alone), the trend baseline and the forecast-free distance-to-floor score under {@link DegradationProtocol} (issue 19), at throughput floors of 40 % and 25 % of
  * each series' median, on a folder of {@code t_s<TAB>Mbps} traces at their own step (or aggregated to
  * {@code --resample} times it). Prints one table per floor ({@link DegradationComparison}: early detection and
  * false warnings at each predictor's own warnings, ROC-AUC with its bootstrap interval over traces, early
@@ -53,10 +53,25 @@ final class DegradationEvaluation {
             };
             res.put("model_version", f.metadata().version());
             res.put("model_trained_at", f.metadata().trainedAt());
-            List<DegradationComparison.Entry> entries = List.of(
+            List<DegradationComparison.Entry> entries = new ArrayList<>(List.of(
                     new DegradationComparison.Entry("model", model, true, true),
                     new DegradationComparison.Entry("trend", DegradationProtocol.trend(), true, true),
-                    new DegradationComparison.Entry("distance_to_floor", DegradationProtocol.distanceToFloor(), false, false));
+                    new DegradationComparison.Entry("distance_to_floor", DegradationProtocol.distanceToFloor(), false, false)));
+            List<String> rows = new ArrayList<>(List.of("model", "trend", "distance_to_floor"));
+            if (f.stack() != null) {
+                // A stacked artifact: also its network alone, ranked (it has no threshold of its own).
+                DegradationProtocol.Predictor network = (windows, slos) -> {
+                    DegradationForecaster.Forecast[] fc = f.predict(windows, slos);
+                    DegradationProtocol.Judgement[] out = new DegradationProtocol.Judgement[fc.length];
+                    for (int i = 0; i < fc.length; i++) {
+                        out[i] = new DegradationProtocol.Judgement(fc[i].networkProbability(), false);
+                    }
+                    return out;
+                };
+                entries.add(new DegradationComparison.Entry("network", network, false, true));
+                rows.add("network");
+                res.put("stack", f.stack().toParam());
+            }
             for (double floor : new double[] {0.40, 0.25}) {
                 Map<String, Object> s = DegradationComparison.summarise(DegradationComparison.run(bw, floor, entries),
                         BOOTSTRAP, SEED);
@@ -66,17 +81,19 @@ final class DegradationEvaluation {
                         "ROC-AUC [95% traces]", "early det at model FWR", "early det at FWR 0.05", "Brier");
                 @SuppressWarnings("unchecked")
                 Map<String, Object> boot = (Map<String, Object>) s.get("bootstrap");
-                for (String name : List.of("model", "trend", "distance_to_floor")) {
+                for (String name : rows) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> r = (Map<String, Object>) s.get(name);
                     List<?> ci = (List<?>) boot.get(switch (name) {
                         case "model" -> "auc_model";
                         case "trend" -> "auc_trend";
-                        default -> "auc_distance";
+                        case "distance_to_floor" -> "auc_distance";
+                        default -> "none";
                     });
+                    String auc = ci == null ? String.format("%.3f", (Double) r.get("roc_auc"))
+                            : String.format("%.3f [%.3f, %.3f]", (Double) r.get("roc_auc"), (Double) ci.get(0), (Double) ci.get(2));
                     System.out.printf("  %-18s %10s %10s %22s %22.3f %22.3f %8s%n", name, fmt(r.get("early_detection")),
-                            fmt(r.get("false_warning_rate")), String.format("%.3f [%.3f, %.3f]", (Double) r.get("roc_auc"),
-                                    (Double) ci.get(0), (Double) ci.get(2)),
+                            fmt(r.get("false_warning_rate")), auc,
                             (Double) r.get("early_detection_at_model_fwr"), (Double) r.get("early_detection_at_fwr_0.05"),
                             fmt(r.get("brier")));
                 }

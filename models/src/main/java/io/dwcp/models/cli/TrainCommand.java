@@ -48,6 +48,15 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             + "(fcc or norway) for the test and train on the others (default: split 60/20/20 by trace within each family).")
     String degradationTestFamily;
 
+    @Option(names = "--degradation-version", defaultValue = DegradationTrainer.VERSION, description = "Degradation model: the "
+            + "version written into its metadata, which the agent's events and model reload go by (default ${DEFAULT-VALUE}).")
+    String degradationVersion;
+
+    @Option(names = "--degradation-stack", split = ",", description = "Degradation model: serve a logistic stack over "
+            + "these features (of model_logit, headroom, log_volatility, trend, slope, breach_share, peak_headroom), fitted on "
+            + "the validation traces; default none (the network's probability). The one measured: model_logit,log_volatility.")
+    List<String> degradationStack = new ArrayList<>();
+
     @Option(names = "--output-dir", required = true, description = "Where <model>/ artifact folders and the summary go.")
     Path outputDir;
 
@@ -95,7 +104,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                 case "compression" -> new CompressionTrainer(measureCodecs);
                 case "reliability" -> new ReliabilityTrainer();
                 case "latency" -> new LatencyTrainer();
-                case "degradation" -> new DegradationTrainer(degradationTestFamily);
+                case "degradation" -> new DegradationTrainer(degradationTestFamily, degradationVersion, degradationStack);
                 default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "unknown model '" + m + "' in --models; expected bandwidth, compression, reliability, latency, degradation, latency-univariate");
             });

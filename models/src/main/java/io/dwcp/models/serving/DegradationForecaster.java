@@ -12,7 +12,8 @@ import java.util.List;
  * Serves the degradation forecaster. Input: raw link windows {@code [batch][60][6]} in
  * {@link Schemas#BANDWIDTH} order (bandwidth_mbps, latency_ms, packet_loss, jitter_ms, time_of_day,
  * day_of_week), oldest step first, and the SLO to judge them against (one per window). Output per window:
- * the probability that the SLO is breached within the horizon, whether that is at or above the threshold
+ * the probability that the SLO is breached within the horizon (the network's, or the artifact's {@link
+ * DegradationStack} over it and the window when the metadata names one), whether that is at or above the threshold
  * chosen on validation data, the forecast latency (ms), throughput (Mbit/s) and error rate for each of the
  * next {@code horizon} steps, and the attention weight of each input step (they sum to 1).
  *
@@ -27,10 +28,14 @@ public final class DegradationForecaster implements AutoCloseable {
     private final double threshold;
     private final int horizon;
     private final DegradationFeatures.Clamp clamp;
+    private final DegradationStack stack; // null: the network's probability is served
 
-    /** One window's forecast: {@code latencyMs[h]}, {@code throughputMbps[h]}, {@code errorRate[h]} for h = 1..horizon. */
+    /**
+     * One window's forecast: {@code latencyMs[h]}, {@code throughputMbps[h]}, {@code errorRate[h]} for h = 1..horizon;
+     * {@code probability} is the served one, {@code networkProbability} the network's alone (the same without a stack).
+     */
     public record Forecast(double probability, boolean degrading, double[] latencyMs, double[] throughputMbps,
-                           double[] errorRate, double[] attention) {}
+                           double[] errorRate, double[] attention, double networkProbability) {}
 
     /** Serves through the SavedModel's own graph, with the {@link TfModel#withConfig} session settings if any. */
     public DegradationForecaster(ModelArtifact artifact) {
@@ -69,6 +74,7 @@ public final class DegradationForecaster implements AutoCloseable {
         this.threshold = metadata.threshold("degradation");
         this.horizon = ((Number) metadata.params().get("horizon")).intValue();
         this.clamp = DegradationFeatures.Clamp.of(metadata.params());
+        this.stack = DegradationStack.of(metadata.params());
         this.model = null;
         this.fused = null;
         this.net = net;
@@ -84,6 +90,7 @@ public final class DegradationForecaster implements AutoCloseable {
         this.threshold = metadata.threshold("degradation");
         this.horizon = ((Number) metadata.params().get("horizon")).intValue();
         this.clamp = DegradationFeatures.Clamp.of(metadata.params());
+        this.stack = DegradationStack.of(metadata.params());
         this.model = new TfModel(artifact.modelPath(), config);
         FusedGraphs.Served<FusedDegradationGraph> served = FusedGraphs.serve(fused, () -> new FusedDegradationGraph(model, horizon, config),
                 g -> g.verifiedAgainst(model));
@@ -115,6 +122,11 @@ public final class DegradationForecaster implements AutoCloseable {
     /** The headroom range the model was trained on; inputs are clamped to it. */
     public DegradationFeatures.Clamp clamp() {
         return clamp;
+    }
+
+    /** The stack over the network's probability that the artifact names, or null when the network's is served. */
+    public DegradationStack stack() {
+        return stack;
     }
 
     public Forecast[] predict(float[][][] windows, Slo slo) {
@@ -169,7 +181,8 @@ public final class DegradationForecaster implements AutoCloseable {
             }
             double[] att = new double[w];
             for (int t = 0; t < w; t++) att[t] = a[i * w + t];
-            r[i] = new Forecast(p[i], p[i] >= threshold, raw[0], raw[1], raw[2], att);
+            double prob = stack == null ? p[i] : stack.probability(x, i * w * f, w, p[i]);
+            r[i] = new Forecast(prob, prob >= threshold, raw[0], raw[1], raw[2], att, p[i]);
         }
         return r;
     }

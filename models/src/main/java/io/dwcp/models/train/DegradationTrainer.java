@@ -16,6 +16,7 @@ import io.dwcp.models.report.Plots;
 import io.dwcp.models.report.Report;
 import io.dwcp.models.report.Report.Target;
 import io.dwcp.models.serving.DegradationForecaster;
+import io.dwcp.models.serving.DegradationStack;
 import io.dwcp.models.serving.ModelArtifact;
 import io.dwcp.models.serving.ModelMetadata;
 import io.dwcp.models.tf.SavedModels;
@@ -82,6 +83,20 @@ public final class DegradationTrainer implements ModelTrainer {
     /** Validation asks: floors at these fractions of each validation series' median, steps ×1 and ×2. */
     static final double[] VAL_FLOORS = {0.25, 0.40, 0.55};
     static final int[] VAL_FACTORS = {1, 2}, TEST_FACTORS = {1, 5};
+    /**
+     * The stack's fitting asks: the validation traces at these steps and floors (fractions of each series' median).
+     * The protocol's floors alone give the stack too few breaches on the training families (11 events).
+     */
+    static final int[] STACK_FACTORS = {1, 2, 3, 5};
+    static final double[] STACK_FLOORS = {0.15, 0.25, 0.40, 0.55, 0.70};
+    /**
+     * The stack that was chosen on the training families' traces (models/README.md); a trainer fits one only when
+     * told to: on the held-out family it did not beat the network alone, so the shipped recipe has none.
+     */
+    public static final List<String> STACK_CHOSEN = List.of("model_logit", "log_volatility");
+    /** L2 penalty on the stack's standardised weights; no stack below this many positive asks. */
+    static final double STACK_L2 = 1.0;
+    static final int STACK_MIN_POSITIVES = 20;
     /** The protocol floors (test). */
     static final double[] TEST_FLOORS = {0.40, 0.25};
     public static final List<Target> TARGETS = List.of(
@@ -98,7 +113,17 @@ public final class DegradationTrainer implements ModelTrainer {
             new Target("real_f25_early_detection", ">=", 0.6),
             new Target("real_f25_false_warning_rate", "<=", 0.05));
 
+    /**
+     * The version this recipe's artifacts carry unless told otherwise. The agent tells models apart by name and
+     * version (its reload swaps only on a new one, its events name it), so a changed recipe gets a new one: 1.0.0
+     * was the network alone, 1.1.0 adds the stack ({@link DegradationStack}).
+     */
+    public static final String VERSION = "1.1.0";
+    private static final java.util.regex.Pattern VERSION_FORMAT = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+
     private final String testFamily;
+    private final String version;
+    private final List<String> stackFeatures;
 
     /** Traces split within each family. */
     public DegradationTrainer() {
@@ -107,10 +132,40 @@ public final class DegradationTrainer implements ModelTrainer {
 
     /** With {@code testFamily} ({@code fcc}, {@code norway}) held out whole for the test; null = split within families. */
     public DegradationTrainer(String testFamily) {
+        this(testFamily, VERSION);
+    }
+
+    /** As {@link #DegradationTrainer(String)}, writing {@code version} into the artifact's metadata. */
+    public DegradationTrainer(String testFamily, String version) {
+        this(testFamily, version, List.of());
+    }
+
+    /**
+     * As {@link #DegradationTrainer(String, String)}, and with a non-empty {@code stackFeatures} (names of {@link
+     * DegradationStack#ALL}) the served probability is a {@link DegradationStack} over them fitted on the validation
+     * traces' asks.
+     */
+    public DegradationTrainer(String testFamily, String version, List<String> stackFeatures) {
         if (testFamily != null && !List.of("fcc", "norway").contains(testFamily)) {
             throw new IllegalArgumentException("test family must be fcc or norway, got '" + testFamily + "'");
         }
+        if (version == null || !VERSION_FORMAT.matcher(version).matches()) {
+            throw new IllegalArgumentException("degradation model version must be 1-64 letters, digits, '.', '_', '+' or '-' "
+                    + "starting with a letter or digit, got '" + version + "'");
+        }
+        for (String f : stackFeatures) {
+            if (!DegradationStack.ALL.contains(f)) {
+                throw new IllegalArgumentException("unknown stack feature '" + f + "'; known: " + DegradationStack.ALL);
+            }
+        }
         this.testFamily = testFamily;
+        this.version = version;
+        this.stackFeatures = List.copyOf(stackFeatures);
+    }
+
+    /** The version written into the artifact's metadata. */
+    public String version() {
+        return version;
     }
 
     @Override
@@ -432,6 +487,18 @@ public final class DegradationTrainer implements ModelTrainer {
         return out;
     }
 
+    /** The network alone (without the artifact's stack), warning at {@code threshold}. */
+    static DegradationProtocol.Predictor networkPredictor(DegradationForecaster fc, double threshold) {
+        return (w, slos) -> {
+            DegradationForecaster.Forecast[] f = fc.predict(w, slos);
+            DegradationProtocol.Judgement[] out = new DegradationProtocol.Judgement[f.length];
+            for (int i = 0; i < f.length; i++) {
+                out[i] = new DegradationProtocol.Judgement(f[i].networkProbability(), f[i].networkProbability() >= threshold);
+            }
+            return out;
+        };
+    }
+
     static DegradationProtocol.Predictor predictor(DegradationForecaster fc) {
         return (w, slos) -> {
             DegradationForecaster.Forecast[] f = fc.predict(w, slos);
@@ -439,6 +506,39 @@ public final class DegradationTrainer implements ModelTrainer {
             for (int i = 0; i < f.length; i++) out[i] = new DegradationProtocol.Judgement(f[i].probability(), f[i].degrading());
             return out;
         };
+    }
+
+    /** The stack's fitting rows: every feature of {@link DegradationStack#ALL} per ask, and the asks' labels. */
+    record StackRows(double[][] features, boolean[] positive, int positives) {}
+
+    /**
+     * The validation traces asked as the protocol asks at {@link #STACK_FACTORS} × {@link #STACK_FLOORS}, each ask's
+     * stack features from the network's probability (the artifact in {@code fc} must name no stack yet).
+     */
+    static StackRows stackRows(List<LinkSeries> val, DegradationForecaster fc) {
+        List<double[]> rows = new ArrayList<>();
+        List<DegradationProtocol.Asks> parts = new ArrayList<>();
+        int w = DegradationNet.WINDOW, f = DegradationFeatures.FEATURES;
+        DegradationProtocol.Predictor p = (windows, slos) -> {
+            DegradationForecaster.Forecast[] o = fc.predict(windows, slos);
+            DegradationProtocol.Judgement[] out = new DegradationProtocol.Judgement[o.length];
+            float[] x = new float[w * f];
+            for (int i = 0; i < o.length; i++) {
+                DegradationFeatures.transformWindow(windows[i], slos[i].latencyMs(), slos[i].throughputMbps(),
+                        slos[i].errorRate(), x, 0, fc.clamp());
+                rows.add(DegradationStack.all(x, 0, w, o[i].networkProbability()));
+                out[i] = new DegradationProtocol.Judgement(o[i].networkProbability(), false);
+            }
+            return out;
+        };
+        for (int fac : STACK_FACTORS) {
+            List<double[]> bw = throughput(val, fac);
+            for (double fl : STACK_FLOORS) parts.add(DegradationProtocol.run(bw, fl, p));
+        }
+        DegradationProtocol.Asks all = DegradationProtocol.Asks.concat(parts);
+        int pos = 0;
+        for (boolean b : all.positive()) pos += b ? 1 : 0;
+        return new StackRows(rows.toArray(new double[0][]), all.positive(), pos);
     }
 
     /** The validation traces asked as the protocol asks, at {@link #VAL_FACTORS} × {@link #VAL_FLOORS}. */
@@ -600,6 +700,52 @@ public final class DegradationTrainer implements ModelTrainer {
         calib.put("validation_early_detection", valAsks.earlyDetectionAtThreshold(thr));
         calib.put("validation_events", valAsks.events());
         params.put("calibration", calib);
+        double thrNetwork = thr;
+        DegradationProtocol.Asks valNetwork = valAsks;
+
+        // The stack: a logistic regression over the calibrated network's logit and forecast-free features of the
+        // window, fitted on the validation traces' asks at more steps and floors than the threshold's (at those,
+        // the training families breach rarely), then the threshold re-chosen on the served probability of the
+        // same asks as before.
+        if (!stackFeatures.isEmpty()) {
+            metadata(cfg, raw, thr, params, Map.of(), false, Map.of()).write(dir.resolve(ModelMetadata.FILE));
+            StackRows sr;
+            try (DegradationForecaster fc = new DegradationForecaster(ModelArtifact.load(dir), cfg.threads())) {
+                sr = stackRows(ts.val(), fc);
+            }
+            Map<String, Object> stackInfo = new LinkedHashMap<>();
+            stackInfo.put("features", stackFeatures);
+            stackInfo.put("asks", sr.features().length);
+            stackInfo.put("positive_asks", sr.positives());
+            stackInfo.put("steps", Arrays.stream(STACK_FACTORS).boxed().toList());
+            stackInfo.put("floors", Arrays.stream(STACK_FLOORS).boxed().toList());
+            stackInfo.put("l2", STACK_L2);
+            if (sr.positives() >= STACK_MIN_POSITIVES) {
+                DegradationStack stack = DegradationStack.fit(stackFeatures, sr.features(), sr.positive(), STACK_L2, 1);
+                params.put(DegradationStack.PARAM, stack.toParam());
+                metadata(cfg, raw, thr, params, Map.of(), false, Map.of()).write(dir.resolve(ModelMetadata.FILE));
+                try (DegradationForecaster fc = new DegradationForecaster(ModelArtifact.load(dir), cfg.threads())) {
+                    valAsks = valAsks(ts.val(), predictor(fc));
+                }
+                thr = valAsks.thresholdFor(VAL_FWR_BUDGET);
+                double[] net = new double[sr.features().length], st = new double[net.length];
+                int netCol = DegradationStack.ALL.indexOf("model_logit");
+                for (int i = 0; i < net.length; i++) {
+                    net[i] = sr.features()[i][netCol];
+                    st[i] = stack.probability(sr.features()[i]);
+                }
+                stackInfo.put("fit_asks_auc_network", io.dwcp.models.eval.Metrics.rocAuc(net, sr.positive()));
+                stackInfo.put("fit_asks_auc_stack", io.dwcp.models.eval.Metrics.rocAuc(st, sr.positive()));
+                stackInfo.put("validation_auc_network", valNetwork.rocAuc());
+                stackInfo.put("validation_auc", valAsks.rocAuc());
+                stackInfo.put("validation_brier_network", valNetwork.brier());
+                stackInfo.put("validation_brier", valAsks.brier());
+                stackInfo.put("validation_early_detection", valAsks.earlyDetectionAtThreshold(thr));
+            } else {
+                stackInfo.put("skipped", "fewer than " + STACK_MIN_POSITIVES + " positive asks to fit it on");
+            }
+            params.put("stack_fit", stackInfo);
+        }
         progress.step(NAME, cfg.maxEpochs() + 1, "calibrated, evaluating");
 
         double trendThr;
@@ -607,7 +753,7 @@ public final class DegradationTrainer implements ModelTrainer {
         Map<String, Object> val, trendTest, trendSlo, lastTest, shippedSynthetic = null;
         Map<String, Object> smoke = new LinkedHashMap<>();
         List<Scored> testScored;
-        new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.DEGRADATION.features(),
+        new ModelMetadata(NAME, version, Instant.now().toString(), cfg.seed(), Schemas.DEGRADATION.features(),
                 List.of("probability", "latency_ms[h]", "throughput_mbps[h]", "error_rate[h]", "attention[60]"),
                 Schemas.DEGRADATION.window(), raw, null, Map.of("degradation", thr), Map.of(), Target.spec(TARGETS), false,
                 "saved_model", params, Map.of()).write(dir.resolve(ModelMetadata.FILE));
@@ -653,6 +799,8 @@ public final class DegradationTrainer implements ModelTrainer {
             if (groups.size() > 1) groups.put("all", ts.test());
             List<DegradationComparison.Entry> entries = new ArrayList<>();
             entries.add(new DegradationComparison.Entry("model", predictor(fc), true, true));
+            boolean stacked = fc.stack() != null;
+            if (stacked) entries.add(new DegradationComparison.Entry("network", networkPredictor(fc, thrNetwork), true, true));
             if (shipped != null) entries.add(new DegradationComparison.Entry("shipped_before", predictor(shipped), true, true));
             entries.add(new DegradationComparison.Entry("trend", DegradationProtocol.trend(), true, true));
             entries.add(new DegradationComparison.Entry("distance_to_floor", DegradationProtocol.distanceToFloor(), false, false));
@@ -684,6 +832,7 @@ public final class DegradationTrainer implements ModelTrainer {
                             m.put(pre + "brier_trend", tt.get("brier"));
                             m.put(pre + "spearman_model_vs_distance", sum.get("spearman_model_vs_distance"));
                             if (shipped != null) m.put(pre + "auc_shipped_before", ((Map<?, ?>) sum.get("shipped_before")).get("roc_auc"));
+                            if (stacked) m.put(pre + "auc_network", ((Map<?, ?>) sum.get("network")).get("roc_auc"));
                             List<double[]> rel = DegradationComparison.reliability(DegradationProtocol.Asks.concat(runs.perSeries().get(0)));
                             reliability.put(String.format("test %s, floor %.0f %%", headline, 100 * fl), xy(rel));
                         }
@@ -714,7 +863,7 @@ public final class DegradationTrainer implements ModelTrainer {
         m.put("real_test_traces", ts.test().stream().map(LinkSeries::id).toList());
         boolean met = Target.all(m, TARGETS);
         Map<String, Double> thresholds = Map.of("degradation", thr);
-        new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.DEGRADATION.features(),
+        new ModelMetadata(NAME, version, Instant.now().toString(), cfg.seed(), Schemas.DEGRADATION.features(),
                 List.of("probability", "latency_ms[h]", "throughput_mbps[h]", "error_rate[h]", "attention[60]"),
                 Schemas.DEGRADATION.window(), raw, null, thresholds, m, Target.spec(TARGETS), met, "saved_model", params,
                 smoke).write(dir.resolve(ModelMetadata.FILE));
@@ -747,7 +896,7 @@ public final class DegradationTrainer implements ModelTrainer {
         r.table(List.of("family", "step", "floor", "events", "model early / FWR", "model AUC", "shipped before AUC",
                 "trend AUC", "distance AUC", "AUC gain vs trend", "AUC gain vs distance", "early at model FWR: model / trend / distance",
                 "early ratio vs trend", "early at FWR 0.05: model / trend / distance", "Brier model / trend",
-                "rank corr. model ~ distance"), realRows);
+                "rank corr. model ~ distance", "network alone (stacked models): AUC / early at model FWR / Brier"), realRows);
         r.targets(m, TARGETS);
         r.para("Synthetic test split (the same series earlier models were judged on). Definitions. SLO check at step t: "
                 + "the mean over steps t-4..t of latency above the latency ceiling, "
@@ -817,7 +966,8 @@ public final class DegradationTrainer implements ModelTrainer {
     @SuppressWarnings("unchecked")
     static List<Object> realRow(String family, int factor, double floor, Map<String, Object> s) {
         Map<String, Object> m = (Map<String, Object>) s.get("model"), t = (Map<String, Object>) s.get("trend"),
-                d = (Map<String, Object>) s.get("distance_to_floor"), sh = (Map<String, Object>) s.get("shipped_before");
+                d = (Map<String, Object>) s.get("distance_to_floor"), sh = (Map<String, Object>) s.get("shipped_before"),
+                nw = (Map<String, Object>) s.get("network");
         Map<String, Object> b = (Map<String, Object>) s.get("bootstrap");
         return List.of(family, "x" + factor, String.format("%.0f %%", 100 * floor), s.get("events"),
                 Report.fmt(m.get("early_detection")) + " / " + Report.fmt(m.get("false_warning_rate")),
@@ -830,7 +980,9 @@ public final class DegradationTrainer implements ModelTrainer {
                 Report.fmt(s.get("early_ratio_vs_trend_at_equal_fwr")) + " " + ci(b.get("early_ratio_vs_trend_at_equal_fwr")),
                 Report.fmt(m.get("early_detection_at_fwr_0.05")) + " / " + Report.fmt(t.get("early_detection_at_fwr_0.05"))
                         + " / " + Report.fmt(d.get("early_detection_at_fwr_0.05")),
-                Report.fmt(m.get("brier")) + " / " + Report.fmt(t.get("brier")), Report.fmt(s.get("spearman_model_vs_distance")));
+                Report.fmt(m.get("brier")) + " / " + Report.fmt(t.get("brier")), Report.fmt(s.get("spearman_model_vs_distance")),
+                nw == null ? "-" : Report.fmt(nw.get("roc_auc")) + " / " + Report.fmt(nw.get("early_detection_at_model_fwr")) + " / "
+                        + Report.fmt(nw.get("brier")));
     }
 
     static String ci(Object pct) {
@@ -862,9 +1014,9 @@ public final class DegradationTrainer implements ModelTrainer {
         return ((List<Double>) e.get(key)).get(step - 1);
     }
 
-    static ModelMetadata metadata(TrainConfig cfg, Scaler sc, double thr, Map<String, Object> params,
+    ModelMetadata metadata(TrainConfig cfg, Scaler sc, double thr, Map<String, Object> params,
                                   Map<String, Object> metrics, boolean met, Map<String, Object> smoke) {
-        return new ModelMetadata(NAME, "1.0.0", Instant.now().toString(), cfg.seed(), Schemas.DEGRADATION.features(),
+        return new ModelMetadata(NAME, version, Instant.now().toString(), cfg.seed(), Schemas.DEGRADATION.features(),
                 List.of("probability", "latency_ms[h]", "throughput_mbps[h]", "error_rate[h]", "attention[60]"),
                 Schemas.DEGRADATION.window(), sc, null, Map.of("degradation", thr), metrics, Target.spec(TARGETS), met,
                 "saved_model", params, smoke);

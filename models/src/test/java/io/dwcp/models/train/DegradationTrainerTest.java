@@ -35,6 +35,7 @@ class DegradationTrainerTest {
         assertEquals(r.metrics().get("lead10_detection_rate"), again.metrics().get("lead10_detection_rate"));
 
         ModelArtifact a = ModelArtifact.load(r.artifactDir());
+        assertEquals(DegradationTrainer.VERSION, a.metadata().version());
         var smoke = a.metadata().smokeTest();
         float[][][] in = TrainAndReloadTest.toFloat3(smoke.get("inputs"));
         List<?> slo = (List<?>) smoke.get("slo");
@@ -132,5 +133,21 @@ class DegradationTrainerTest {
         assertTrue(sp.val().stream().noneMatch(s -> Traces.family(s.id()).equals("norway")));
         assertEquals(traces.size(), sp.train().size() + sp.val().size() + sp.test().size());
         assertThrows(IllegalArgumentException.class, () -> new DegradationTrainer("5g"));
+    }
+
+    /** The agent tells models apart by name and version, so the trainer writes the version it is given. */
+    @Test
+    void theVersionIsTheTrainersOwnOrTheOneGivenAndMustBeAToken() {
+        assertEquals(DegradationTrainer.VERSION, new DegradationTrainer("norway").version());
+        assertNotEquals("1.0.0", DegradationTrainer.VERSION, "1.0.0 is the network-only model shipped before");
+        assertEquals("2.0.0-rc1", new DegradationTrainer(null, "2.0.0-rc1").version());
+        for (String bad : new String[] {"", " 1.1", "1.1 beta", "../x", "-1"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DegradationTrainer(null, bad));
+            assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new DegradationTrainer(null, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DegradationTrainer(null, "1.1.0", List.of("model_logit", "distance")));
+        assertTrue(e.getMessage().contains("unknown stack feature 'distance'"), e.getMessage());
     }
 }
