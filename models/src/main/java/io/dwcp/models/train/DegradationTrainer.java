@@ -114,9 +114,10 @@ public final class DegradationTrainer implements ModelTrainer {
             new Target("real_f25_false_warning_rate", "<=", 0.05));
 
     /**
-     * The version this recipe's artifacts carry unless told otherwise. The agent tells models apart by name and
-     * version (its reload swaps only on a new one, its events name it), so a changed recipe gets a new one: 1.0.0
-     * was the network alone, 1.1.0 adds the stack ({@link DegradationStack}).
+     * The version this trainer's artifacts carry unless told otherwise. The agent tells models apart by name and
+     * version (its reload swaps only on a new one, its events name it); every trainer used to write 1.0.0, so the
+     * synthetic-only model of 2026-11 and the real-trace model that replaced it carry the same one. Bump it when
+     * the recipe changes.
      */
     public static final String VERSION = "1.1.0";
     private static final java.util.regex.Pattern VERSION_FORMAT = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
