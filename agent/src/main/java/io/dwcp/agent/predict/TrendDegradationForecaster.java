@@ -1,8 +1,8 @@
 package io.dwcp.agent.predict;
 
 import io.dwcp.models.data.DegradationSeries.Slo;
-import io.dwcp.models.eval.TrendExtrapolation;
 import io.dwcp.models.features.DegradationFeatures;
+import io.dwcp.models.features.TrendExtrapolation;
 import java.util.ArrayList;
 import java.util.List;
 

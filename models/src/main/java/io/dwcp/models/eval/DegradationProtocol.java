@@ -2,6 +2,7 @@ package io.dwcp.models.eval;
 
 import io.dwcp.models.data.DegradationSeries.Slo;
 import io.dwcp.models.features.DegradationFeatures;
+import io.dwcp.models.features.TrendExtrapolation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.dwcp.models.serving;
 
-import io.dwcp.models.eval.TrendExtrapolation;
 import io.dwcp.models.features.DegradationFeatures;
+import io.dwcp.models.features.TrendExtrapolation;
 
 import java.util.ArrayList;
 import java.util.Arrays;

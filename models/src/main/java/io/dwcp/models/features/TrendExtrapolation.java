@@ -1,6 +1,4 @@
-package io.dwcp.models.eval;
-
-import io.dwcp.models.features.DegradationFeatures;
+package io.dwcp.models.features;
 
 /**
  * The degradation forecaster's baseline: a least-squares line through the last {@code fit} steps of each
