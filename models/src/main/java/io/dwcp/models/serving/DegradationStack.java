@@ -13,7 +13,9 @@ import java.util.Map;
  * The degradation forecaster's served probability when its artifact names a stack (issue 19): a logistic
  * regression over the network's logit and a few forecast-free features of the same window, fitted on the
  * validation traces' asks of the training families only. The network alone ranks asks like distance to the floor
- * and gives no weight to how much the link swings, so on a volatile link it under-warns; the stack adds that.
+ * and gives no weight to how much the link swings, so on a volatile link it under-warns; the stack adds that. On the
+ * held-out family it ranked no better than the network alone and only its Brier score improved (models/README.md,
+ * issue 19's second round), so the shipped artifact names none; the trainer fits one when told to.
  *
  * <p>Every feature is read from the window in the headroom coordinates the network sees ({@link
  * DegradationFeatures}, clamped as the model is), on the <em>critical</em> metric: the one of latency, throughput
