@@ -2,12 +2,15 @@
 # Issue 16: does the edge agent stay under edge.conf's MemoryMax through a burst, inside a real memory cgroup?
 #
 #   sudo systemd/src/test/edge-memory-burst.sh agent/target/dwcp-agent-edge.jar [limit-MiB] [rate] [seconds]
+#   sudo systemd/src/test/edge-memory-burst.sh agent/target/dwcp-agent-edge.jar [limit-MiB] attack [seconds]
 #
 # Runs the load generator (io.dwcp.agent.bench.LoadGenerator, in the jar) against the edge jar started with
 # edge.conf's environment and JAVA_OPTS, moves the agent's process (only the agent: the generator and its
 # subscriber stay outside) into a fresh memory cgroup limited to limit-MiB (default: edge.conf's MemoryMax) with
 # its charges, and prints the cgroup's peak usage, how often it hit the limit, OOM kills, and the generator's
-# table. Exit 0 when the agent ran the whole burst without an OOM kill; 1 otherwise.
+# table. Exit 0 when the agent ran the whole burst without an OOM kill; 1 otherwise. With `attack` in place of the
+# rate it runs issue 17's attack suite (io.dwcp.agent.bench.AttackSuite --edge, each flood `seconds` long) instead
+# of the generator: every attack against one edge agent inside the limit, exit 1 also when an attack row fails.
 #
 # Why not `systemd-run --scope -p MemoryMax=`: the generator starts the agent itself, and build or CI
 # containers often have no systemd as PID 1. The cgroup is the kernel's either way (v2: memory.max; v1:
@@ -61,9 +64,14 @@ else
 fi
 out=$(mktemp -d)
 
-echo "cgroup $cg, limit ${limit_mib} MiB; edge JAVA_OPTS: $java_opts; $rate samples/s for $seconds s"
-java -cp "$jar" io.dwcp.agent.bench.LoadGenerator --jar "$jar" "${jvm[@]}" --rates "$rate" --batches "${DWCP_INFERENCE_MAX_BATCH_SIZE:-16}" \
-  --links 1000 --seconds "$seconds" --warmup 10 > "$out/generator.txt" 2>&1 &
+echo "cgroup $cg, limit ${limit_mib} MiB; edge JAVA_OPTS: $java_opts; $rate$([ "$rate" = attack ] || echo ' samples/s') for $seconds s"
+if [ "$rate" = attack ]; then
+  # The suite starts the agent with edge.conf's JAVA_OPTS and settings itself (AttackSuite.EDGE_JVM / EDGE_ARGS).
+  java -cp "$jar" io.dwcp.agent.bench.AttackSuite --edge --seconds "$seconds" > "$out/generator.txt" 2>&1 &
+else
+  java -cp "$jar" io.dwcp.agent.bench.LoadGenerator --jar "$jar" "${jvm[@]}" --rates "$rate" --batches "${DWCP_INFERENCE_MAX_BATCH_SIZE:-16}" \
+    --links 1000 --seconds "$seconds" --warmup 10 > "$out/generator.txt" 2>&1 &
+fi
 gen=$!
 agent=
 for _ in $(seq 1 100); do
