@@ -1,6 +1,7 @@
 package io.dwcp.models.features;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The one feature function of the bandwidth forecaster (issue 14), used by training, {@code evaluate} and
@@ -123,6 +124,146 @@ public final class LinkFeatures {
     public static double dtCode(double stepSeconds) {
         double dt = Double.isFinite(stepSeconds) && stepSeconds > 0 ? stepSeconds : 1;
         return Math.log10(Math.max(MIN_DT, Math.min(MAX_DT, dt)));
+    }
+
+    /**
+     * An experimental encoding of the bandwidth channels (issue 14, item 1: does the forecaster transfer to a family
+     * it never trained on?), named in an artifact's {@code params.feature_variant} so that serving encodes as
+     * training did; {@link #SHIPPED} is the encoding above. Not shipped: models/README.md has what each measured.
+     * <ul>
+     *   <li>{@code vol}: channels 0 and 5 and the bandwidth target divided by the window's robust spread
+     *       {@link #spread} (a calm FCC link and a jumpy 3G link then look alike), scaled back on output;</li>
+     *   <li>{@code base=ewma|med3}: the bandwidth target is the next value's log ratio to a robust baseline (the
+     *       window's EWMA(0.5), or the median of its last 3 values) instead of to the last step: the network's
+     *       residual starts from that baseline;</li>
+     *   <li>{@code ewmach}: channel 5 is the running EWMA(0.5) of the bandwidth as a log ratio to the level,
+     *       instead of the step change.</li>
+     * </ul>
+     */
+    public record Variant(boolean vol, String base, boolean ewmaChannel) {
+        public static final Variant SHIPPED = new Variant(false, "last", false);
+
+        /** Comma-separated {@code vol}, {@code base=ewma|med3|last}, {@code ewmach}; blank = {@link #SHIPPED}. */
+        public static Variant parse(String spec) {
+            boolean vol = false, ch = false;
+            String base = "last";
+            for (String p : (spec == null ? "" : spec).split(",")) {
+                String t = p.trim();
+                if (t.isEmpty()) continue;
+                if (t.equals("vol")) vol = true;
+                else if (t.equals("ewmach")) ch = true;
+                else if (t.startsWith("base=") && List.of("last", "ewma", "med3").contains(t.substring(5))) base = t.substring(5);
+                else throw new IllegalArgumentException("feature variant: unknown part '" + t + "' of '" + spec
+                        + "'; known: vol, ewmach, base=last|ewma|med3");
+            }
+            return new Variant(vol, base, ch);
+        }
+
+        public boolean shipped() {
+            return equals(SHIPPED);
+        }
+
+        @Override
+        public String toString() {
+            List<String> p = new java.util.ArrayList<>();
+            if (vol) p.add("vol");
+            if (!base.equals("last")) p.add("base=" + base);
+            if (ewmaChannel) p.add("ewmach");
+            return String.join(",", p);
+        }
+    }
+
+    /** Floor of {@link #spread}: below it a window counts as calm (1 % median step change). */
+    static final double MIN_SPREAD = 0.01;
+    /** Bound of the volatility-normalised channels and target. */
+    static final double VOL_CLAMP = 20;
+
+    /** The window's robust spread: the median absolute step change of ln(bandwidth), floored at {@link #MIN_SPREAD}. */
+    public static double spread(float[][] window) {
+        double eb = eps(level(window, 0));
+        double[] d = new double[window.length - 1];
+        for (int t = 1; t < window.length; t++) {
+            d[t - 1] = Math.abs(Math.log((Math.max(0, window[t][0]) + eb) / (Math.max(0, window[t - 1][0]) + eb)));
+        }
+        return Math.max(MIN_SPREAD, median(d, d.length));
+    }
+
+    /** The variant's baseline bandwidth of the window (raw units). */
+    static double baseline(float[][] window, String base) {
+        int n = window.length;
+        return switch (base) {
+            case "ewma" -> {
+                double e = window[0][0];
+                for (int t = 1; t < n; t++) e = 0.5 * window[t][0] + 0.5 * e;
+                yield e;
+            }
+            case "med3" -> {
+                double a = window[n - 1][0], b = window[n - 2][0], c = window[n - 3][0];
+                yield Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+            }
+            default -> window[n - 1][0];
+        };
+    }
+
+    /** {@link #modelInput} under a variant ({@link Variant#SHIPPED}: the same). */
+    public static void modelInput(float[][] window, double stepSeconds, Variant v, float[] out, int off) {
+        modelInput(window, stepSeconds, out, off);
+        if (v.shipped()) return;
+        double lb = level(window, 0);
+        if (v.ewmaChannel()) {
+            double e = window[0][0];
+            for (int t = 0; t < window.length; t++) {
+                if (t > 0) e = 0.5 * window[t][0] + 0.5 * e;
+                out[off + t * MODEL + 5] = (float) lr(e, lb);
+            }
+        }
+        if (v.vol()) {
+            double s = spread(window);
+            for (int t = 0; t < window.length; t++) {
+                for (int c : new int[] {0, 5}) {
+                    int o = off + t * MODEL + c;
+                    out[o] = (float) Math.max(-VOL_CLAMP, Math.min(VOL_CLAMP, out[o] / s));
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #target} under a variant: with a baseline B, bandwidth target {@code (lr(next) - lr(B)) / s + x_last}
+     * ({@code x_last} the last step's channel 0 as encoded, s the spread or 1), so that the network's residual on
+     * its last input step is a residual on B.
+     */
+    public static float[] target(float[][] window, float[] next, Variant v) {
+        float[] t = target(window, next);
+        if (v.shipped()) return t;
+        t[0] = (float) encodeBandwidth(window, lr(next[0], level(window, 0)), v);
+        return t;
+    }
+
+    /** The scale factor of the bandwidth channel (the spread with {@code vol}, else 1). */
+    public static double scaleOf(float[][] window, Variant v) {
+        return v.vol() ? spread(window) : 1;
+    }
+
+    /** Model-space code of a bandwidth log ratio {@code lrNext} under a variant (what {@link #target} yields). */
+    static double encodeBandwidth(float[][] window, double lrNext, Variant v) {
+        double lb = level(window, 0), s = scaleOf(window, v);
+        double xLast = lr(window[window.length - 1][0], lb);
+        double lrBase = lr(baseline(window, v.base()), lb);
+        double c = (lrNext - lrBase) / s + (v.vol() ? Math.max(-VOL_CLAMP, Math.min(VOL_CLAMP, xLast / s)) : xLast);
+        return Math.max(-VOL_CLAMP * 2, Math.min(VOL_CLAMP * 2, c));
+    }
+
+    /** {@link #inverse} under a variant. */
+    public static double[] inverse(float[][] window, float[] y, int off, Variant v) {
+        double[] r = inverse(window, y, off);
+        if (v.shipped()) return r;
+        double lb = level(window, 0), s = scaleOf(window, v);
+        double xLast = lr(window[window.length - 1][0], lb);
+        double xLastCode = v.vol() ? Math.max(-VOL_CLAMP, Math.min(VOL_CLAMP, xLast / s)) : xLast;
+        double lrNext = (y[off] - xLastCode) * s + lr(baseline(window, v.base()), lb);
+        r[0] = inv(lrNext, lb);
+        return r;
     }
 
     /** Writes the window's model rows ({@code window.length × MODEL} floats) into {@code out} at {@code off}. */

@@ -22,7 +22,9 @@ import java.util.Map;
  * {@link LinkFeatures#modelInput} (scale-free, interval-aware, no clock features) and predict log ratios to the
  * window's level, inverted here; their confidence is the prior one, {@code 1 - w/2} with {@code w} the relative
  * width of the training-residual interval at 80 % ({@link io.dwcp.models.serving.arbitration.IntervalCalibrator}
- * gives the per-link calibrated one). Older artifacts (no {@code feature_version}) keep their scaler and
+ * gives the per-link calibrated one); an experimental {@code params.feature_variant}
+ * ({@link LinkFeatures.Variant}, none in a shipped artifact) is encoded and inverted as it was trained. Older
+ * artifacts (no {@code feature_version}) keep their scaler and
  * {@code 1 - (a + b·cv)/100} confidence.
  *
  * <p>Thread-safe; batch-first. Holds a TensorFlow session: close it.

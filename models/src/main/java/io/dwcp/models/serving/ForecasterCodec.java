@@ -15,12 +15,14 @@ final class ForecasterCodec {
     private final double confA, confB;
     private final int featureVersion;
     private final double priorConfidence;
+    private final LinkFeatures.Variant variant;
 
     ForecasterCodec(ModelMetadata metadata) {
         this.scaler = metadata.scaler();
         this.confA = ((Number) metadata.params().getOrDefault("confidence_a", 0.0)).doubleValue();
         this.confB = ((Number) metadata.params().getOrDefault("confidence_b", 0.0)).doubleValue();
         this.featureVersion = ((Number) metadata.params().getOrDefault("feature_version", 1)).intValue();
+        this.variant = LinkFeatures.Variant.parse(String.valueOf(metadata.params().getOrDefault("feature_variant", "")));
         this.priorConfidence = featureVersion >= 2 ? ResidualPrior.fromParams(metadata.params()).confidence(0.8) : Double.NaN;
     }
 
@@ -57,7 +59,7 @@ final class ForecasterCodec {
                 throw new IllegalArgumentException("window " + i + " has " + windows[i].length + " steps, expected " + w);
             }
             if (featureVersion >= 2) {
-                LinkFeatures.modelInput(windows[i], stepSeconds[i], x, i * w * f);
+                LinkFeatures.modelInput(windows[i], stepSeconds[i], variant, x, i * w * f);
             } else {
                 scaler.transformInto(windows[i], x, i * w * f);
             }
@@ -71,7 +73,7 @@ final class ForecasterCodec {
         float[][] out = new float[b][BandwidthForecaster.OUTPUTS];
         for (int i = 0; i < b; i++) {
             if (featureVersion >= 2) {
-                double[] raw = LinkFeatures.inverse(windows[i], y, i * ForecasterNet.TARGETS);
+                double[] raw = LinkFeatures.inverse(windows[i], y, i * ForecasterNet.TARGETS, variant);
                 for (int j = 0; j < ForecasterNet.TARGETS; j++) out[i][j] = (float) raw[j];
                 out[i][4] = (float) priorConfidence;
             } else {

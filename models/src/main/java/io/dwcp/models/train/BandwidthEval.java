@@ -81,7 +81,19 @@ public final class BandwidthEval {
         return forecast(f, s, prior(f), OnlineArbiter.FORECAST, IntervalCalibrator.DEFAULTS);
     }
 
+    /** A bandwidth predictor as {@link BandwidthForecaster#predictWithStep} serves it: raw windows and steps in. */
+    @FunctionalInterface
+    public interface Predictor {
+        float[][] predictWithStep(float[][][] windows, double[] stepSeconds);
+    }
+
     public static Forecasts forecast(BandwidthForecaster f, LinkSeries s, ResidualPrior prior,
+                                     OnlineArbiter.Settings as, IntervalCalibrator.Settings is) {
+        return forecast(f::predictWithStep, s, prior, as, is);
+    }
+
+    /** {@link #forecast} of any predictor (e.g. an experimental model that is not an artifact). */
+    public static Forecasts forecast(Predictor f, LinkSeries s, ResidualPrior prior,
                                      OnlineArbiter.Settings as, IntervalCalibrator.Settings is) {
         int w = ForecasterNet.WINDOW;
         int n = Math.max(0, s.length() - w);
@@ -152,9 +164,13 @@ public final class BandwidthEval {
     }
 
     public static List<Forecasts> forecastAll(BandwidthForecaster f, List<LinkSeries> series) {
+        return forecastAll(f::predictWithStep, prior(f), series);
+    }
+
+    public static List<Forecasts> forecastAll(Predictor f, ResidualPrior prior, List<LinkSeries> series) {
         List<Forecasts> out = new ArrayList<>();
         for (LinkSeries s : series) {
-            Forecasts fc = forecast(f, s);
+            Forecasts fc = forecast(f, s, prior, OnlineArbiter.FORECAST, IntervalCalibrator.DEFAULTS);
             if (fc.n() > 0) out.add(fc);
         }
         return out;

@@ -37,8 +37,18 @@ public final class BandwidthStudy {
     public static final List<String> RUNS = List.of("norway-to-fcc", "fcc-to-norway", "native-only", "synthetic-only",
             "traces-only", "shipped");
 
+    /** {@code validation}: the run's validation series at their native step (what variants are selected on). */
     record Run(String name, String heldOut, List<LinkSeries> trainLinks, List<LinkSeries> trainTraces,
-               List<LinkSeries> valLinks, List<LinkSeries> valTraces, Map<String, List<LinkSeries>> tests) {}
+               List<LinkSeries> valLinks, List<LinkSeries> valTraces, Map<String, List<LinkSeries>> tests,
+               Map<String, List<LinkSeries>> validation) {
+        Run(String name, String heldOut, List<LinkSeries> trainLinks, List<LinkSeries> trainTraces,
+            List<LinkSeries> valLinks, List<LinkSeries> valTraces, Map<String, List<LinkSeries>> tests) {
+            this(name, heldOut, trainLinks, trainTraces, valLinks, valTraces, tests, Map.of());
+        }
+    }
+
+    /** Seed of the random aggregation phases ({@code -Ddwcp.forecast.phases}); fixed so variants see the same draw. */
+    static final long PHASE_SEED = 17;
 
     static List<LinkSeries> fam(List<LinkSeries> s, String family) {
         return s.stream().filter(x -> Traces.family(x.id()).equals(family)).toList();
@@ -61,15 +71,21 @@ public final class BandwidthStudy {
             case "norway-to-fcc", "fcc-to-norway" -> {
                 String in = name.startsWith("norway") ? "norway" : "fcc", out = in.equals("norway") ? "fcc" : "norway";
                 tests.put(out, fam(allTraces, out));
+                Map<String, List<LinkSeries>> val = new LinkedHashMap<>();
+                val.put(in, fam(t.val(), in));
+                val.put("synthetic", l.val());
                 yield new Run(name, "every " + out + " trace (family never trained on)", BandwidthTrainer.resampled(l.train(), sf),
-                        BandwidthTrainer.resampled(cat(fam(t.train(), in), fam(t.test(), in)), tf),
-                        BandwidthTrainer.resampled(l.val(), sf), BandwidthTrainer.resampled(fam(t.val(), in), tf), tests);
+                        BandwidthTrainer.trainingTraces(cat(fam(t.train(), in), fam(t.test(), in)), PHASE_SEED),
+                        BandwidthTrainer.resampled(l.val(), sf), BandwidthTrainer.resampled(fam(t.val(), in), tf), tests, val);
             }
             case "native-only" -> {
                 tests.put("traces", t.test());
+                // Validation rows at every factor are reported, but only the x1 ones may select (x2.. are held out).
+                Map<String, List<LinkSeries>> val = new LinkedHashMap<>();
+                val.put("traces", t.val());
                 yield new Run(name, "test traces; x2..x20 are intervals never trained on", BandwidthTrainer.resampled(l.train(), one),
                         BandwidthTrainer.resampled(t.train(), one), BandwidthTrainer.resampled(l.val(), one),
-                        BandwidthTrainer.resampled(t.val(), one), tests);
+                        BandwidthTrainer.resampled(t.val(), one), tests, val);
             }
             case "synthetic-only" -> {
                 tests.put("traces", t.test());
@@ -93,6 +109,11 @@ public final class BandwidthStudy {
 
     /** Rows of one model on a run's test sets: per family × factor, per family, overall (last). */
     static List<BandwidthEval.Row> evaluate(BandwidthForecaster fc, Map<String, List<LinkSeries>> tests) {
+        return evaluate(fc::predictWithStep, BandwidthEval.prior(fc), tests);
+    }
+
+    static List<BandwidthEval.Row> evaluate(BandwidthEval.Predictor fc, io.dwcp.models.serving.arbitration.ResidualPrior prior,
+                                            Map<String, List<LinkSeries>> tests) {
         List<BandwidthEval.Row> rows = new ArrayList<>();
         List<BandwidthEval.Forecasts> overall = new ArrayList<>();
         for (var e : tests.entrySet()) {
@@ -102,7 +123,7 @@ public final class BandwidthStudy {
                 int[] factors = f.getKey().equals("synthetic") ? BandwidthTrainer.SYNTHETIC_FACTORS : BandwidthTrainer.EVAL_FACTORS;
                 List<BandwidthEval.Forecasts> famAll = new ArrayList<>();
                 for (int x : factors) {
-                    List<BandwidthEval.Forecasts> fcs = BandwidthEval.forecastAll(fc, BandwidthTrainer.resampled(f.getValue(), new int[] {x}));
+                    List<BandwidthEval.Forecasts> fcs = BandwidthEval.forecastAll(fc, prior, BandwidthTrainer.resampled(f.getValue(), new int[] {x}));
                     BandwidthEval.Row r = BandwidthEval.pooled(f.getKey() + " x" + x, f.getKey(), fcs);
                     if (r == null) continue;
                     rows.add(r);
@@ -149,6 +170,8 @@ public final class BandwidthStudy {
                 dir = trained.resolve(name).resolve(BandwidthTrainer.NAME);
                 if (!Files.isDirectory(dir)) throw new IllegalArgumentException("no trained model for run " + name + ": " + dir);
                 res.put("trained_model", dir.toString());
+            } else if (r.trainLinks() != null && LinearForecaster.KIND.equals("ridge")) {
+                dir = null;
             } else if (r.trainLinks() != null) {
                 dir = out.resolve(name).resolve(BandwidthTrainer.NAME);
                 TrainConfig c = new TrainConfig(cfg.seed(), cfg.maxEpochs(), out.resolve(name), null, null,
@@ -165,8 +188,36 @@ public final class BandwidthStudy {
                 dir = shipped;
             }
             List<BandwidthEval.Row> rows;
-            try (BandwidthForecaster fc = new BandwidthForecaster(ModelArtifact.load(dir))) {
-                rows = evaluate(fc, r.tests());
+            List<BandwidthEval.Row> valRows = new ArrayList<>();
+            if (!LinearForecaster.KIND.isEmpty() && r.trainLinks() != null) {
+                // Experiment: a linear model instead of the LSTM (for shrink, on top of the LSTM in dir).
+                try (BandwidthForecaster fc = LinearForecaster.KIND.equals("shrink") ? new BandwidthForecaster(ModelArtifact.load(dir)) : null) {
+                    List<LinkSeries> train = cat(r.trainLinks(), r.trainTraces());
+                    LinearForecaster lf = LinearForecaster.fit(LinearForecaster.KIND, train, r.valTraces(), r.valLinks(),
+                            fc == null ? null : fc::predictWithStep);
+                    var prior = lf.prior(cat(r.valLinks(), r.valTraces()));
+                    res.put("linear", lf.describe());
+                    rows = evaluate(lf, prior, r.tests());
+                    if (!r.validation().isEmpty()) valRows = evaluate(lf, prior, r.validation());
+                }
+            } else {
+                try (BandwidthForecaster fc = new BandwidthForecaster(ModelArtifact.load(dir))) {
+                    rows = evaluate(fc, r.tests());
+                    if (!r.validation().isEmpty()) valRows = evaluate(fc, r.validation());
+                }
+            }
+            res.put("validation_rows", valRows.stream().map(BandwidthEval.Row::toMap).toList());
+            for (BandwidthEval.Row v : valRows) {
+                if (!v.series().endsWith(" all") && !v.series().startsWith("overall")
+                        && !(name.equals("native-only") && v.series().endsWith(" x1"))) continue;
+                md.append("| ").append(name).append(" | validation: ").append(v.series()).append(" | ").append(v.n());
+                for (double x : new double[] {v.modelMedianApe(), v.lastMedianApe(), v.hm5MedianApe(), v.ewmaMedianApe(),
+                    100 * (1 - v.modelMedianApe() / v.lastMedianApe()), v.modelMape(), v.lastMape(), v.bestBaselineMape(),
+                    v.servedMedianApe(), v.servedMape()}) {
+                    md.append(" | ").append(String.format("%.2f", x));
+                }
+                md.append(" | ").append(String.format("%.3f", v.intervalCoverage())).append(" | ")
+                        .append(String.format("%.3f", v.intervalMeanWidthRatio())).append(" |  |  | (validation) |\n");
             }
             Map<String, BandwidthEval.Row> oldRows = new LinkedHashMap<>();
             if (old != null) {

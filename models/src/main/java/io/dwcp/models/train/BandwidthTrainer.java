@@ -52,6 +52,16 @@ public final class BandwidthTrainer implements ModelTrainer {
     public static final boolean[] LOG = {true, true, false, true, false, false};
     /** Resampling factors of the traces (native step ×) and of the synthetic links used for training. */
     public static final int[] TRACE_FACTORS = {1, 2, 4, 10}, SYNTHETIC_FACTORS = {1, 2, 5};
+    /**
+     * Experiments only (issue 14, models/README.md; the shipped artifact uses none): {@code -Ddwcp.forecast.variant}
+     * ({@link LinkFeatures.Variant}), {@code -Ddwcp.forecast.factors} (training trace factors instead of
+     * {@link #TRACE_FACTORS}) and {@code -Ddwcp.forecast.phases} (that many random aggregation phases per trace and
+     * factor > 1 instead of phase 0).
+     */
+    static final LinkFeatures.Variant VARIANT = LinkFeatures.Variant.parse(System.getProperty("dwcp.forecast.variant", ""));
+    static final int[] TRAIN_TRACE_FACTORS = System.getProperty("dwcp.forecast.factors") == null ? TRACE_FACTORS
+            : java.util.Arrays.stream(System.getProperty("dwcp.forecast.factors").split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+    static final int PHASES = Integer.getInteger("dwcp.forecast.phases", 0);
     /** Factors the test traces are evaluated at: 3, 5 and 20 are intervals never trained on. */
     public static final int[] EVAL_FACTORS = {1, 2, 3, 4, 5, 10, 20};
     public static final List<Target> TARGETS = targets(0.98);
@@ -109,8 +119,31 @@ public final class BandwidthTrainer implements ModelTrainer {
         return out;
     }
 
-    /** Model-space windows, targets and masks of a set of series. */
-    record Windows(float[] x, float[] y, float[] mask, int n) {}
+    /**
+     * The training traces at {@link #TRAIN_TRACE_FACTORS}: as {@link #resampled}, or with {@link #PHASES} > 0 at that
+     * many distinct random phases per trace and factor (factor 1 once), so that windows of the same trace at the
+     * same factor differ in where each aggregated step starts.
+     */
+    public static List<LinkSeries> trainingTraces(List<LinkSeries> series, long seed) {
+        if (PHASES <= 0) return resampled(series, TRAIN_TRACE_FACTORS);
+        java.util.Random rnd = new java.util.Random(seed);
+        List<LinkSeries> out = new ArrayList<>();
+        for (int f : TRAIN_TRACE_FACTORS) {
+            for (LinkSeries s : series) {
+                List<Integer> ph = new ArrayList<>();
+                for (int p = 0; p < f; p++) ph.add(p);
+                java.util.Collections.shuffle(ph, rnd);
+                for (int p : ph.subList(0, f == 1 ? 1 : Math.min(PHASES, f))) {
+                    LinkSeries r = Traces.resample(s, f, p);
+                    if (r.length() > ForecasterNet.WINDOW) out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Model-space windows, targets and masks of a set of series; {@code s}: per window the bandwidth code's scale. */
+    record Windows(float[] x, float[] y, float[] mask, float[] s, int n) {}
 
     static float[][] floats(LinkSeries s) {
         float[][] f = new float[s.length()][];
@@ -126,14 +159,15 @@ public final class BandwidthTrainer implements ModelTrainer {
         int w = ForecasterNet.WINDOW, f = ForecasterNet.FEATURES, k = ForecasterNet.TARGETS;
         int n = 0;
         for (LinkSeries s : series) n += Math.max(0, s.length() - w);
-        float[] x = new float[n * w * f], y = new float[n * k], m = new float[n * k];
+        float[] x = new float[n * w * f], y = new float[n * k], m = new float[n * k], sc = new float[n];
         int i = 0;
         for (LinkSeries s : series) {
             float[][] rows = floats(s);
             for (int t = w; t < s.length(); t++, i++) {
                 float[][] win = java.util.Arrays.copyOfRange(rows, t - w, t);
-                LinkFeatures.modelInput(win, s.stepSeconds(), x, i * w * f);
-                float[] tg = LinkFeatures.target(win, rows[t]);
+                LinkFeatures.modelInput(win, s.stepSeconds(), VARIANT, x, i * w * f);
+                float[] tg = LinkFeatures.target(win, rows[t], VARIANT);
+                sc[i] = (float) LinkFeatures.scaleOf(win, VARIANT);
                 for (int b = 0; b < k; b++) {
                     y[i * k + b] = tg[b];
                     // APE is undefined for a zero actual; traces only carry bandwidth.
@@ -141,11 +175,11 @@ public final class BandwidthTrainer implements ModelTrainer {
                 }
             }
         }
-        return new Windows(x, y, m, n);
+        return new Windows(x, y, m, sc, n);
     }
 
     static Windows concat(Windows a, Windows b) {
-        return new Windows(cat(a.x(), b.x()), cat(a.y(), b.y()), cat(a.mask(), b.mask()), a.n() + b.n());
+        return new Windows(cat(a.x(), b.x()), cat(a.y(), b.y()), cat(a.mask(), b.mask()), cat(a.s(), b.s()), a.n() + b.n());
     }
 
     static float[] cat(float[] a, float[] b) {
@@ -181,6 +215,8 @@ public final class BandwidthTrainer implements ModelTrainer {
             Operand<TFloat32> y = out.get("y"), t = aux.get("y"), mask = aux.get("mask");
             Operand<TFloat32> d = tf.math.sub(y, t);
             Operand<TFloat32> d0 = col(tf, d, 0, 1), m0 = col(tf, mask, 0, 1);
+            // A volatility-normalised code is scaled back, so the loss is the shipped one in log-ratio units.
+            if (VARIANT.vol()) d0 = tf.math.mul(d0, aux.get("s"));
             Operand<TFloat32> clipped = tf.math.minimum(tf.math.maximum(d0, tf.constant(-4f)), tf.constant(4f));
             Operand<TFloat32> ape = tf.math.abs(tf.math.sub(tf.math.exp(clipped), tf.constant(1f)));
             Operand<TFloat32> bw = tf.math.add(tf.math.mul(tf.constant(APE_WEIGHT), ape),
@@ -222,13 +258,20 @@ public final class BandwidthTrainer implements ModelTrainer {
             throw new IllegalStateException("too little data: " + tr.n() + " training and " + va.n() + " validation windows");
         }
         int w = ForecasterNet.WINDOW, f = ForecasterNet.FEATURES, k = ForecasterNet.TARGETS;
-        TfTraining.Data data = new TfTraining.Data(
-                Map.of("x", tr.x(), "y", tr.y(), "mask", tr.mask()), Map.of("x", va.x(), "y", va.y(), "mask", va.mask()));
+        Map<String, float[]> trMap = new LinkedHashMap<>(Map.of("x", tr.x(), "y", tr.y(), "mask", tr.mask())),
+                vaMap = new LinkedHashMap<>(Map.of("x", va.x(), "y", va.y(), "mask", va.mask()));
+        LinkedHashMap<String, long[]> aux = new LinkedHashMap<>(Map.of("y", new long[] {k}, "mask", new long[] {k}));
+        if (VARIANT.vol()) {
+            trMap.put("s", tr.s());
+            vaMap.put("s", va.s());
+            aux.put("s", new long[] {1});
+        }
+        TfTraining.Data data = new TfTraining.Data(trMap, vaMap);
         float[] dScale = deltaScale(tr);
         TrainLoop.Settings settings = new TrainLoop.Settings(cfg.maxEpochs(), 256, 2e-3f, 4, 2, 0.5f, 1e-5f, 1e-5,
                 cfg.seed());
         TfTraining.Fit fit = TfTraining.fit(NAME, cfg, forward(dScale), Map.of("x", new long[] {w, f}),
-                new LinkedHashMap<>(Map.of("y", new long[] {k}, "mask", new long[] {k})), loss(dScale), data, settings, progress);
+                aux, loss(dScale), data, settings, progress);
         Files.createDirectories(dir);
         Path sm = dir.resolve("saved_model");
         if (Files.exists(sm)) ModelArtifactFiles.deleteTree(sm);
@@ -236,6 +279,11 @@ public final class BandwidthTrainer implements ModelTrainer {
 
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("feature_version", 2);
+        if (!VARIANT.shipped()) params.put("feature_variant", VARIANT.toString());
+        if (TRAIN_TRACE_FACTORS != TRACE_FACTORS || PHASES > 0) {
+            params.put("train_trace_factors", TRAIN_TRACE_FACTORS);
+            params.put("train_trace_phases", PHASES);
+        }
         params.put("features", "LinkFeatures: per step ln(v/level) of bandwidth, latency, jitter (level = window mean), "
                 + "loss code, log10(step seconds), bandwidth step change; no time of day / day of week");
         params.put("architecture", "[x, (x-x_last)/delta_scale] -> LSTM(" + HIDDEN + ", unrolled 10) -> dense(" + HIDDEN
@@ -359,7 +407,7 @@ public final class BandwidthTrainer implements ModelTrainer {
         progress.start(NAME, cfg.maxEpochs() + 2);
         DataSplit ds = data(cfg);
         Path dir = cfg.outputDir().resolve(NAME);
-        Fitted fitted = fit(resampled(ds.links().train(), SYNTHETIC_FACTORS), resampled(ds.traces().train(), TRACE_FACTORS),
+        Fitted fitted = fit(resampled(ds.links().train(), SYNTHETIC_FACTORS), trainingTraces(ds.traces().train(), cfg.seed() + 17),
                 resampled(ds.links().val(), SYNTHETIC_FACTORS), resampled(ds.traces().val(), TRACE_FACTORS), cfg, dir, progress);
         Map<String, Object> params = fitted.params();
         Scaler sc = fitted.scaler();

@@ -81,6 +81,52 @@ class LinkFeaturesTest {
     }
 
     @Test
+    void everyVariantInvertsItsTargetAndTheShippedOneIsUnchanged() {
+        float[][] w = window(1000);
+        float[] next = {6500, 31, 0.004f, 3, 0, 0};
+        for (String spec : new String[] {"vol", "base=ewma", "base=med3", "ewmach", "vol,base=ewma,ewmach"}) {
+            LinkFeatures.Variant v = LinkFeatures.Variant.parse(spec);
+            assertEquals(spec, v.toString());
+            double[] back = LinkFeatures.inverse(w, LinkFeatures.target(w, next, v), 0, v);
+            assertEquals(6500, back[0], 0.05, spec);
+            assertEquals(31, back[1], 1e-3, spec);
+        }
+        LinkFeatures.Variant shipped = LinkFeatures.Variant.parse("");
+        assertTrue(shipped.shipped());
+        float[] a = new float[60], b = new float[60];
+        LinkFeatures.modelInput(w, 5, a, 0);
+        LinkFeatures.modelInput(w, 5, shipped, b, 0);
+        assertArrayEquals(a, b);
+        assertArrayEquals(LinkFeatures.target(w, next), LinkFeatures.target(w, next, shipped));
+    }
+
+    @Test
+    void volatilityNormalisationMakesACalmAndAJumpyWindowAlike() {
+        // Same shape of changes, ten times larger in log terms: the normalised bandwidth channels agree.
+        float[][] calm = new float[10][], jumpy = new float[10][];
+        for (int i = 0; i < 10; i++) {
+            double z = (i % 2 == 0 ? 1 : -1) * (1 + 0.1 * i);
+            calm[i] = new float[] {(float) (100 * Math.exp(0.02 * z)), 20, 0.001f, 2, 0, 0};
+            jumpy[i] = new float[] {(float) (100 * Math.exp(0.2 * z)), 20, 0.001f, 2, 0, 0};
+        }
+        assertEquals(10, LinkFeatures.spread(jumpy) / LinkFeatures.spread(calm), 0.5);
+        LinkFeatures.Variant vol = LinkFeatures.Variant.parse("vol");
+        float[] a = new float[60], b = new float[60];
+        LinkFeatures.modelInput(calm, 1, vol, a, 0);
+        LinkFeatures.modelInput(jumpy, 1, vol, b, 0);
+        for (int t = 0; t < 10; t++) assertEquals(a[t * 6], b[t * 6], 0.12, "step " + t);
+        assertEquals(0.01, LinkFeatures.spread(new float[][] {{5, 0, 0, 0, 0, 0}, {5, 0, 0, 0, 0, 0}}), 1e-12,
+                "a constant window is floored at 1 % spread");
+    }
+
+    @Test
+    void unknownVariantPartIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LinkFeatures.Variant.parse("vol,base=hm5"));
+        assertEquals("feature variant: unknown part 'base=hm5' of 'vol,base=hm5'; known: vol, ewmach, base=last|ewma|med3",
+                e.getMessage());
+    }
+
+    @Test
     void resampleAveragesThroughputOverTheCoarserStep() {
         double[][] rows = new double[5][];
         for (int i = 0; i < 5; i++) rows[i] = new double[] {i + 1, 50, 0.001, 5, 0, 0};
