@@ -22,7 +22,13 @@ import java.util.Map;
 public final class ForecasterNet {
     private ForecasterNet() {}
 
-    public static final int WINDOW = 10, FEATURES = 6, TARGETS = 4;
+    /**
+     * Steps per window: 10 (the design's, and every shipped artifact's). {@code -Ddwcp.forecast.window} changes it for
+     * training experiments only (issue 14, models/README.md): a JVM started with another value cannot serve the
+     * shipped artifact (its windows are refused as the wrong length).
+     */
+    public static final int WINDOW = Integer.getInteger("dwcp.forecast.window", 10);
+    public static final int FEATURES = 6, TARGETS = 4;
 
     public static Map<String, Operand<TFloat32>> forward(Ops tf, GraphParams p, Map<String, Operand<TFloat32>> in,
                                                          int hidden, float[] deltaScale) {

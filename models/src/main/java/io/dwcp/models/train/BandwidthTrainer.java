@@ -280,6 +280,7 @@ public final class BandwidthTrainer implements ModelTrainer {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("feature_version", 2);
         if (!VARIANT.shipped()) params.put("feature_variant", VARIANT.toString());
+        if (ForecasterNet.WINDOW != 10) params.put("window", ForecasterNet.WINDOW);
         if (TRAIN_TRACE_FACTORS != TRACE_FACTORS || PHASES > 0) {
             params.put("train_trace_factors", TRAIN_TRACE_FACTORS);
             params.put("train_trace_phases", PHASES);
