@@ -201,7 +201,7 @@ public record DegradationStack(List<String> features, double[] weights, double b
                 h[j][j] += l2;
             }
             h[d][d] += 1e-9;
-            double[] step = solve(h, g);
+            double[] step = LinearSystems.solve(h, g);
             double moved = 0;
             for (int j = 0; j <= d; j++) {
                 b[j] -= step[j];
@@ -216,36 +216,5 @@ public record DegradationStack(List<String> features, double[] weights, double b
             bias -= w[j] * mu[j];
         }
         return new DegradationStack(use, w, bias);
-    }
-
-    /** Gaussian elimination with partial pivoting (the systems are at most 8 × 8). */
-    static double[] solve(double[][] a0, double[] b0) {
-        int n = b0.length;
-        double[][] a = new double[n][];
-        for (int i = 0; i < n; i++) a[i] = a0[i].clone();
-        double[] b = b0.clone();
-        for (int c = 0; c < n; c++) {
-            int p = c;
-            for (int r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
-            double[] t = a[c];
-            a[c] = a[p];
-            a[p] = t;
-            double tb = b[c];
-            b[c] = b[p];
-            b[p] = tb;
-            if (Math.abs(a[c][c]) < 1e-300) throw new IllegalStateException("stack fit: singular system");
-            for (int r = c + 1; r < n; r++) {
-                double f = a[r][c] / a[c][c];
-                for (int k = c; k < n; k++) a[r][k] -= f * a[c][k];
-                b[r] -= f * b[c];
-            }
-        }
-        double[] x = new double[n];
-        for (int r = n - 1; r >= 0; r--) {
-            double s = b[r];
-            for (int k = r + 1; k < n; k++) s -= a[r][k] * x[k];
-            x[r] = s / a[r][r];
-        }
-        return x;
     }
 }

@@ -4,6 +4,7 @@ import io.dwcp.models.data.LinkSeries;
 import io.dwcp.models.eval.Metrics;
 import io.dwcp.models.features.LinkFeatures;
 import io.dwcp.models.nets.ForecasterNet;
+import io.dwcp.models.serving.LinearSystems;
 import io.dwcp.models.serving.arbitration.ResidualPrior;
 
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ final class LinearForecaster implements BandwidthEval.Predictor {
             }
             // Penalty relative to the total weight, so it means the same at every IRLS step; the bias is not penalised.
             for (int p = 0; p < k; p++) a[p][p] += (lastIsBias && p == k - 1 ? 0 : lambda * 1e-3 * tw) + 1e-9;
-            w = solve(a, b);
+            w = LinearSystems.solve(a, b);
             for (int i = 0; i < rows.size(); i++) {
                 double[] r = rows.get(i);
                 double y = 0;
@@ -124,32 +125,6 @@ final class LinearForecaster implements BandwidthEval.Predictor {
             }
         }
         return w;
-    }
-
-    static double[] solve(double[][] a, double[] b) {
-        int n = b.length;
-        double[][] m = new double[n][];
-        for (int i = 0; i < n; i++) {
-            m[i] = Arrays.copyOf(a[i], n + 1);
-            m[i][n] = b[i];
-        }
-        for (int c = 0; c < n; c++) {
-            int piv = c;
-            for (int r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) piv = r;
-            double[] t = m[c];
-            m[c] = m[piv];
-            m[piv] = t;
-            if (Math.abs(m[c][c]) < 1e-300) continue;
-            for (int r = 0; r < n; r++) {
-                if (r == c) continue;
-                double f = m[r][c] / m[c][c];
-                if (f == 0) continue;
-                for (int q = c; q <= n; q++) m[r][q] -= f * m[c][q];
-            }
-        }
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = Math.abs(m[i][i]) < 1e-300 ? 0 : m[i][n] / m[i][i];
-        return x;
     }
 
     /**
