@@ -211,13 +211,8 @@ public final class BandwidthStudy {
                 if (!v.series().endsWith(" all") && !v.series().startsWith("overall")
                         && !(name.equals("native-only") && v.series().endsWith(" x1"))) continue;
                 md.append("| ").append(name).append(" | validation: ").append(v.series()).append(" | ").append(v.n());
-                for (double x : new double[] {v.modelMedianApe(), v.lastMedianApe(), v.hm5MedianApe(), v.ewmaMedianApe(),
-                    100 * (1 - v.modelMedianApe() / v.lastMedianApe()), v.modelMape(), v.lastMape(), v.bestBaselineMape(),
-                    v.servedMedianApe(), v.servedMape()}) {
-                    md.append(" | ").append(String.format("%.2f", x));
-                }
-                md.append(" | ").append(String.format("%.3f", v.intervalCoverage())).append(" | ")
-                        .append(String.format("%.3f", v.intervalMeanWidthRatio())).append(" |  |  | (validation) |\n");
+                figures(md, v);
+                md.append(" |  |  | (validation) |\n");
             }
             Map<String, BandwidthEval.Row> oldRows = new LinkedHashMap<>();
             if (old != null) {
@@ -246,13 +241,7 @@ public final class BandwidthStudy {
                 m.put("served_at_most_every_baseline", served);
                 rm.add(m);
                 md.append("| ").append(name).append(" | ").append(row.series()).append(" | ").append(row.n());
-                for (double v : new double[] {row.modelMedianApe(), row.lastMedianApe(), row.hm5MedianApe(), row.ewmaMedianApe(),
-                    100 * (1 - row.modelMedianApe() / row.lastMedianApe()), row.modelMape(), row.lastMape(), row.bestBaselineMape(),
-                    row.servedMedianApe(), row.servedMape()}) {
-                    md.append(" | ").append(String.format("%.2f", v));
-                }
-                md.append(" | ").append(String.format("%.3f", row.intervalCoverage())).append(" | ")
-                        .append(String.format("%.3f", row.intervalMeanWidthRatio()));
+                figures(md, row);
                 md.append(" | ").append(o == null ? "" : String.format("%.2f", o.modelMedianApe())).append(" | ")
                         .append(o == null ? "" : String.format("%.2f", o.modelMape()));
                 md.append(" | ").append(yn(gain)).append(yn(best)).append(yn(mape)).append(yn(cover)).append(yn(served)).append(" |\n");
@@ -387,5 +376,15 @@ public final class BandwidthStudy {
 
     static String fmt(Object o) {
         return Report.fmt(o);
+    }
+    /** A row's figures in the study table's column order: APEs, gain, MAPEs, served, interval coverage and width. */
+    private static void figures(StringBuilder md, BandwidthEval.Row r) {
+        for (double x : new double[] {r.modelMedianApe(), r.lastMedianApe(), r.hm5MedianApe(), r.ewmaMedianApe(),
+            100 * (1 - r.modelMedianApe() / r.lastMedianApe()), r.modelMape(), r.lastMape(), r.bestBaselineMape(),
+            r.servedMedianApe(), r.servedMape()}) {
+            md.append(" | ").append(String.format("%.2f", x));
+        }
+        md.append(" | ").append(String.format("%.3f", r.intervalCoverage())).append(" | ")
+                .append(String.format("%.3f", r.intervalMeanWidthRatio()));
     }
 }
