@@ -59,6 +59,20 @@ int dwcp_setenv_default(const char *name, const char *value);
 int dwcp_stderr_mute(void);
 int dwcp_stderr_restore(int saved);
 
+/*
+ * Asks the kernel's fair scheduler (EEVDF, Linux 6.12+) for a slice of `slice_ns` for the CALLING thread,
+ * keeping its policy and nice value. A thread with a shorter slice than the running one preempts it when it
+ * wakes, instead of waiting out the other's slice (0.75-3 ms by default): what a thread on a latency path wants,
+ * at no gain in CPU share. No privilege needed. Returns the slice now in force in ns (the kernel clamps to
+ * 0.1-100 ms); 0 when this kernel has no per-thread slice (the call is accepted and ignored); -ENOTSUP when
+ * the thread's policy is not SCHED_OTHER (left as the operator set it); another -errno on failure.
+ */
+long long dwcp_sched_slice(unsigned long long slice_ns);
+
+/* setpriority(2) for one thread of this process, by its kernel tid: 0 or -errno. Raising priority (a nice
+ * lower than the thread's) needs CAP_SYS_NICE; lowering it does not. */
+int dwcp_sched_nice(int tid, int nice);
+
 /* Builds the scoring layout of a forest (see forest.c) and returns an opaque handle in *handle. */
 int dwcp_forest_create(int nFeatures, int nTrees, int nNodes, const int *treeStart, const int *feature,
                        const double *threshold, const int *left, const int *right, const double *leafValue,

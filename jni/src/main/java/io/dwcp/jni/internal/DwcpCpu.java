@@ -33,6 +33,10 @@ public final class DwcpCpu {
 
     public static native int dwcp_stderr_restore(int saved);
 
+    public static native @Cast("long long") long dwcp_sched_slice(@Cast("unsigned long long") long sliceNanos);
+
+    public static native int dwcp_sched_nice(int tid, int nice);
+
     public static native int dwcp_forest_create(int nFeatures, int nTrees, int nNodes, @Const int[] treeStart,
             @Const int[] feature, @Const double[] threshold, @Const int[] left, @Const int[] right,
             @Const double[] leafValue, @Cast("long long*") long[] handle, int[] err);
