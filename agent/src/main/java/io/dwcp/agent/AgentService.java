@@ -59,6 +59,7 @@ public final class AgentService {
     // was collected at the first GC and the counter froze at 0 while the kernel was dropping datagrams.
     private final KernelUdpDrops kernelDrops;
     private final StatusLine statusLine;
+    private final io.dwcp.agent.ops.ThreadScheduling scheduling;
 
     public AgentService(Environment env, MeterRegistry registry) {
         this(AgentConfig.from(k -> env.getProperty(k, String.class)), BuiltinModels.registry(), registry);
@@ -97,10 +98,11 @@ public final class AgentService {
         this.backendName = choice.backend().name();
         this.gpuHealth = io.dwcp.agent.ops.GpuHealth.start(registry);
         IngestMetrics ingestMetrics = new IngestMetrics(registry, config.ingest().rejectLogInterval());
-        this.socket = new SocketServer(config.socket(), registry);
-        this.pipeline = new Pipeline(config, models, loaded.models(), socket, registry);
+        this.scheduling = new io.dwcp.agent.ops.ThreadScheduling(config.scheduling(), registry);
+        this.socket = new SocketServer(config.socket(), registry, scheduling);
+        this.pipeline = new Pipeline(config, models, loaded.models(), socket, registry, scheduling);
         socket.attach(pipeline);
-        this.udp = new UdpIngestServer(config.ingest(), pipeline, ingestMetrics);
+        this.udp = new UdpIngestServer(config.ingest(), pipeline, ingestMetrics, scheduling);
         socket.start();
         pipeline.start();
         try {
@@ -185,6 +187,8 @@ public final class AgentService {
                 host, event.getSource().getPort());
         systemd.ready(statusLine, this::healthy);
         pipeline.ready();
+        // After start-up, whose compiles the nice value would only slow down.
+        scheduling.niceJit();
     }
 
     /**

@@ -30,7 +30,8 @@ public record AgentConfig(
         Degradation degradation,
         Forecast forecast,
         Metrics metrics,
-        CodecProfile codecProfile) {
+        CodecProfile codecProfile,
+        Scheduling scheduling) {
 
     /**
      * The host codec profile (issue 15): learnt from {@code dwcp_transfer_outcome} records when {@code learn}, kept in
@@ -133,6 +134,13 @@ public record AgentConfig(
     public record Metrics(int maxLinkSeries, int maxLabelChars) {}
 
     /** Built-in simulator and printing reader. */
+    /**
+     * Per-thread scheduling (issue 16). {@code latencySliceMicros}: the EEVDF slice asked for the threads a sample's
+     * forecast crosses (UDP loop, pipeline, latency-sensitive models' batchers, socket loop), 0 = leave them at the
+     * kernel's default; {@code jitNice}: the nice value given to the JIT's compiler threads, 0 = unchanged.
+     */
+    public record Scheduling(int latencySliceMicros, int jitNice) {}
+
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
 
     /** Builds and validates from any key lookup (Micronaut's environment or a test map). */
@@ -274,8 +282,15 @@ public record AgentConfig(
                 r.doubleIn("dwcp.codec-profile.max-regret", 0.05, 0, 10),
                 r.durationIn("dwcp.codec-profile.save-interval", Duration.ofSeconds(30), Duration.ofSeconds(1),
                         Duration.ofHours(1)));
+        int slice = r.intIn("dwcp.scheduling.latency-slice-micros", 100, 0, 100_000);
+        if (slice > 0 && slice < 100) {
+            // The kernel clamps a fair thread's slice to 0.1-100 ms: a smaller value would not do what it says.
+            throw new ConfigException("dwcp.scheduling.latency-slice-micros", Integer.toString(slice),
+                    "must be 0 (off) or between 100 and 100000");
+        }
+        Scheduling scheduling = new Scheduling(slice, r.intIn("dwcp.scheduling.jit-nice", 0, 0, 19));
         return new AgentConfig(ingest, windows, socket, pipeline, inference, demo, recommend, history, shadow, degradation,
-                forecast, metrics, codecProfile);
+                forecast, metrics, codecProfile, scheduling);
     }
 
     private static void checkLoopback(String key, String host, boolean allowed, String allowKey) {
@@ -308,6 +323,7 @@ public record AgentConfig(
         m.put("kill switches (-D)", AgentKillSwitches.current());
         m.put("dwcp.metrics", metrics);
         m.put("dwcp.codec-profile", codecProfile);
+        m.put("dwcp.scheduling", scheduling);
         return m;
     }
 }

@@ -66,6 +66,13 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
      */
     public DynamicBatcher(String name, Supplier<? extends Predictor<I, O>> current, int maxBatchSize,
                           long maxQueueDelayMicros, int queueCapacity, java.time.Duration maxAge, MeterRegistry registry) {
+        this(name, current, maxBatchSize, maxQueueDelayMicros, queueCapacity, maxAge, registry, Thread::new);
+    }
+
+    /** As above, with the worker thread made by {@code threads} (a latency-path one, say); it is named here. */
+    public DynamicBatcher(String name, Supplier<? extends Predictor<I, O>> current, int maxBatchSize,
+                          long maxQueueDelayMicros, int queueCapacity, java.time.Duration maxAge, MeterRegistry registry,
+                          java.util.concurrent.ThreadFactory threads) {
         if (maxBatchSize < 1 || maxQueueDelayMicros < 0 || queueCapacity < 1 || maxAge.isNegative()) {
             throw new IllegalArgumentException("batcher " + name + ": maxBatchSize >= 1, delay >= 0, capacity >= 1, age >= 0");
         }
@@ -93,7 +100,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                 .description("model call time per batch").publishPercentileHistogram().register(registry);
         io.micrometer.core.instrument.Gauge.builder("dwcp.batcher.queue.depth", queue, ArrayBlockingQueue::size)
                 .tag("model", name).description("inputs waiting for a batch").register(registry);
-        this.worker = new Thread(this::run, "dwcp-batcher-" + name);
+        this.worker = threads.newThread(this::run);
+        this.worker.setName("dwcp-batcher-" + name);
         this.worker.setDaemon(true);
     }
 

@@ -1,6 +1,7 @@
 package io.dwcp.agent.ingest;
 
 import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.ops.ThreadScheduling;
 import io.dwcp.agent.ops.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -28,10 +29,17 @@ public final class UdpIngestServer implements AutoCloseable {
     private final MetricDecoder decoder;
     private final RecordQueue queue;
     private final IngestMetrics metrics;
+    private final ThreadScheduling scheduling;
     private EventLoopGroup group;
     private Channel channel;
 
     public UdpIngestServer(AgentConfig.Ingest config, RecordQueue queue, IngestMetrics metrics) {
+        this(config, queue, metrics, ThreadScheduling.OFF);
+    }
+
+    /** As above; the UDP loop's thread joins {@code scheduling}'s latency path (every sample starts there). */
+    public UdpIngestServer(AgentConfig.Ingest config, RecordQueue queue, IngestMetrics metrics, ThreadScheduling scheduling) {
+        this.scheduling = scheduling;
         this.config = config;
         this.decoder = new SniffingDecoder(IngestLimits.of(config));
         this.queue = queue;
@@ -44,7 +52,7 @@ public final class UdpIngestServer implements AutoCloseable {
             LOG.warn("UDP ingest listens on non-loopback address {}: any host that reaches it can feed metrics",
                     config.host());
         }
-        group = Transports.group(1, "dwcp-udp");
+        group = Transports.group(1, scheduling.latencyThreads("dwcp-udp"));
         Bootstrap b = new Bootstrap().group(group)
                 .option(ChannelOption.SO_RCVBUF, config.receiveBufferBytes())
                 .handler(new DatagramHandler(decoder, queue, metrics));

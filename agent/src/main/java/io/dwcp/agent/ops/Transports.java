@@ -43,7 +43,12 @@ public final class Transports {
     }
 
     public static EventLoopGroup group(int threads, String name) {
+        return group(threads, new DefaultThreadFactory(name, true));
+    }
+
+    /** As {@link #group(int, String)}, with threads from {@code threads} (e.g. {@link ThreadScheduling#latencyThreads}). */
+    public static EventLoopGroup group(int threads, java.util.concurrent.ThreadFactory factory) {
         IoHandlerFactory f = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), f);
+        return new MultiThreadIoEventLoopGroup(threads, factory, f);
     }
 }

@@ -4,6 +4,7 @@ import io.dwcp.agent.config.AgentConfig;
 import io.dwcp.agent.inference.DynamicBatcher;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.ops.RateLimitedLog;
+import io.dwcp.agent.ops.ThreadScheduling;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.protocol.PredictionError;
@@ -48,7 +49,8 @@ final class ModelLane<I, O> {
     private final Counter expired;
 
     ModelLane(ModelSpec<I, O> spec, AgentConfig config, Supplier<ModelSet> models, EventSink sink,
-              Consumer<Event> streamObserver, RateLimitedLog failureLog, MeterRegistry registry) {
+              Consumer<Event> streamObserver, RateLimitedLog failureLog, ThreadScheduling scheduling,
+              MeterRegistry registry) {
         this.spec = spec;
         this.models = models;
         this.sink = sink;
@@ -72,7 +74,8 @@ final class ModelLane<I, O> {
         }
         AgentConfig.Inference ic = config.inference();
         this.batcher = new DynamicBatcher<>(spec.name(), () -> models.get().get(spec), ic.maxBatchSize(),
-                ic.maxQueueDelayMicros(), ic.queueCapacity(), ic.maxInputAge(), registry);
+                ic.maxQueueDelayMicros(), ic.queueCapacity(), ic.maxInputAge(), registry,
+                spec.latencySensitive() ? r -> new Thread(scheduling.latencyPath(r)) : Thread::new);
         this.drift = spec.monitorsDrift()
                 ? new DriftMonitor(spec.name(), spec.schema(), () -> models.get().get(spec).inputScaler().orElse(null), registry)
                 : null;

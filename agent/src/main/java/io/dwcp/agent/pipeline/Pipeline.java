@@ -5,6 +5,7 @@ import io.dwcp.agent.ingest.Measurement;
 import io.dwcp.agent.ingest.MetricRecord;
 import io.dwcp.agent.ingest.RecordQueue;
 import io.dwcp.agent.ops.RateLimitedLog;
+import io.dwcp.agent.ops.ThreadScheduling;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.EventSink;
 import io.dwcp.agent.protocol.Request;
@@ -98,6 +99,15 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
     }
 
     public Pipeline(AgentConfig config, ModelRegistry registry, ModelSet initial, EventSink sink, MeterRegistry meters) {
+        this(config, registry, initial, sink, meters, ThreadScheduling.OFF);
+    }
+
+    /**
+     * As above; the worker and the batchers of {@linkplain ModelSpec#latencySensitive() latency-sensitive} models
+     * join {@code scheduling}'s latency path.
+     */
+    public Pipeline(AgentConfig config, ModelRegistry registry, ModelSet initial, EventSink sink, MeterRegistry meters,
+                    ThreadScheduling scheduling) {
         this.registry = registry;
         this.records = new ArrayBlockingQueue<>(config.pipeline().queueCapacity());
         this.requests = new ArrayBlockingQueue<>(Math.max(16, config.pipeline().maxDrain()));
@@ -122,7 +132,8 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
                 : null;
         Consumer<Event> observer = recommender == null ? e -> { } : recommender::onEvent;
         for (ModelSpec<?, ?> spec : registry.specs()) {
-            ModelLane<?, ?> lane = new ModelLane<>(spec, config, models::get, sink, observer, failureLog, meters);
+            ModelLane<?, ?> lane = new ModelLane<>(spec, config, models::get, sink, observer, failureLog, scheduling,
+                    meters);
             if (recommender != null) {
                 lane.onEvict(k -> recommender.evicted(spec.measurement(), k));
             }
@@ -135,7 +146,7 @@ public final class Pipeline implements RecordQueue, RequestHandler, ModelHolder,
                 byMethod.put(m, lane);
             }
         }
-        worker = new Thread(this::run, "dwcp-pipeline");
+        worker = new Thread(scheduling.latencyPath(this::run), "dwcp-pipeline");
         worker.setDaemon(true);
     }
 

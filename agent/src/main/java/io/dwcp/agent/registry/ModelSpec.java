@@ -96,6 +96,15 @@ public interface ModelSpec<I, O> {
         return true;
     }
 
+    /**
+     * Whether a caller waits on this model's output sample by sample (the forecast a DWCP node acts on, a codec
+     * choice at a transfer's start): its batcher thread then joins the latency path ({@code dwcp.scheduling}),
+     * whose threads preempt longer-running work when they wake. Detectors that judge whole windows do not.
+     */
+    default boolean latencySensitive() {
+        return false;
+    }
+
     /** Whether input drift against the model's training scaler is monitored. */
     default boolean monitorsDrift() {
         return true;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dwcp.agent.config.AgentConfig;
 import io.dwcp.agent.ops.RateLimitedLog;
+import io.dwcp.agent.ops.ThreadScheduling;
 import io.dwcp.agent.ops.Transports;
 import io.dwcp.agent.protocol.Event;
 import io.dwcp.agent.protocol.EventCodec;
@@ -61,9 +62,16 @@ public final class SocketServer implements EventSink {
     private Object fileKey;
     private volatile boolean fileOk = true;
     private final RateLimitedLog refusedLog;
+    private final ThreadScheduling scheduling;
     private final RateLimitedLog recreateLog;
 
     public SocketServer(AgentConfig.Socket config, MeterRegistry registry) {
+        this(config, registry, ThreadScheduling.OFF);
+    }
+
+    /** As above; the loop that writes events to clients joins {@code scheduling}'s latency path. */
+    public SocketServer(AgentConfig.Socket config, MeterRegistry registry, ThreadScheduling scheduling) {
+        this.scheduling = scheduling;
         this.config = config;
         this.metrics = new SocketMetrics(registry);
         // Issue 17 item 4: one WARN per refused connection gave 45,335 lines in 5 s of churn.
@@ -80,7 +88,7 @@ public final class SocketServer implements EventSink {
         Path path = config.path();
         prepare(path);
         boss = Transports.group(1, "dwcp-sock-accept");
-        workers = Transports.group(1, "dwcp-sock");
+        workers = Transports.group(1, scheduling.latencyThreads("dwcp-sock"));
         server = bind(path);
         LOG.info("socket listening on {} (mode 0660, {})", path, Transports.name());
         long every = config.checkInterval().toMillis();

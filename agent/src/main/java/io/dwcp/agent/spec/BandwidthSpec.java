@@ -48,6 +48,7 @@ public final class BandwidthSpec implements ModelSpec<float[][], BandwidthForeca
     @Override public String windowStoreName() { return "link"; }
     @Override public Set<String> methods() { return Set.of(METHOD); }
     @Override public Set<String> eventTypes() { return Set.of(BandwidthPrediction.TYPE); }
+    @Override public boolean latencySensitive() { return true; }
 
     @Override
     public float[] features(MetricRecord r) {

@@ -45,6 +45,7 @@ public final class CompressionSpec implements ModelSpec<float[], CompressionDeci
     @Override public int windowLength(AgentConfig c) { return 0; }
     @Override public Set<String> methods() { return Set.of(METHOD); }
     @Override public Set<String> eventTypes() { return Set.of(CompressionChoice.TYPE); }
+    @Override public boolean latencySensitive() { return true; }
     @Override public float[] features(MetricRecord r) { return SmokeChecks.floats(r.values()); }
 
     @Override

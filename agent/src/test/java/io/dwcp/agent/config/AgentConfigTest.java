@@ -164,4 +164,19 @@ class AgentConfigTest {
         assertEquals("invalid configuration dwcp.codec-profile.max-regret=-1: must be between 0.0 and 10.0",
                 error(Map.of("dwcp.codec-profile.max-regret", "-1")));
     }
+
+    @Test
+    void schedulingDefaultsAndBounds() {
+        AgentConfig c = of(Map.of());
+        assertEquals(100, c.scheduling().latencySliceMicros());
+        assertEquals(0, c.scheduling().jitNice());
+        assertEquals(0, of(Map.of("dwcp.scheduling.latency-slice-micros", "0")).scheduling().latencySliceMicros());
+        assertEquals(2000, of(Map.of("dwcp.scheduling.latency-slice-micros", "2000")).scheduling().latencySliceMicros());
+        // Below the kernel's 100 µs floor the value would be clamped, so it is refused rather than silently changed.
+        assertTrue(error(Map.of("dwcp.scheduling.latency-slice-micros", "50")).contains("dwcp.scheduling.latency-slice-micros"));
+        error(Map.of("dwcp.scheduling.latency-slice-micros", "100001"));
+        error(Map.of("dwcp.scheduling.jit-nice", "20"));
+        error(Map.of("dwcp.scheduling.jit-nice", "-1"));
+        assertEquals(19, of(Map.of("dwcp.scheduling.jit-nice", "19")).scheduling().jitNice());
+    }
 }
