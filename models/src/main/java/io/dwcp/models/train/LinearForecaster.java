@@ -139,26 +139,36 @@ final class LinearForecaster implements BandwidthEval.Predictor {
         if (kind.equals("shrink") && base == null) throw new IllegalArgumentException("shrink needs a base model");
         List<double[]> rows = rows(kind, train, base);
         List<LinkSeries> val = valTraces.isEmpty() ? valLinks : valTraces;
+        // The validation windows and the base model's forecasts of them do not depend on the penalty: built once,
+        // not once per penalty (for shrink, each pass reran the LSTM over every validation window).
+        List<float[][][]> valWins = new ArrayList<>();
+        List<double[]> valSteps = new ArrayList<>();
+        List<float[][]> valBase = new ArrayList<>();
+        List<Double> act = new ArrayList<>();
+        for (LinkSeries s : val) {
+            int n = s.length() - W;
+            if (n <= 0) continue;
+            float[][][] wins = BandwidthTrainer.allWindows(s);
+            double[] dt = new double[n];
+            Arrays.fill(dt, s.stepSeconds());
+            valWins.add(wins);
+            valSteps.add(dt);
+            valBase.add(base == null ? null : base.predictWithStep(wins, dt));
+            for (int i = 0; i < n; i++) act.add(s.rows()[i + W][0]);
+        }
+        double[] actual = act.stream().mapToDouble(Double::doubleValue).toArray();
         LinearForecaster best = null;
         double bestApe = Double.POSITIVE_INFINITY;
         for (double lam : PENALTIES) {
             LinearForecaster f = new LinearForecaster(kind, fitL1(rows, width(kind), lam, kind.equals("ridge")), base, lam);
-            List<Double> act = new ArrayList<>(), pred = new ArrayList<>();
-            for (LinkSeries s : val) {
-                int n = s.length() - W;
-                if (n <= 0) continue;
-                double[] dt = new double[n];
-                Arrays.fill(dt, s.stepSeconds());
-                float[][] p = f.predictWithStep(BandwidthTrainer.allWindows(s), dt);
-                for (int i = 0; i < n; i++) {
-                    act.add(s.rows()[i + W][0]);
-                    pred.add((double) p[i][0]);
-                }
+            double[] pred = new double[actual.length];
+            int k = 0;
+            for (int j = 0; j < valWins.size(); j++) {
+                for (float[] p : f.predict(valWins.get(j), valSteps.get(j), valBase.get(j))) pred[k++] = p[0];
             }
-            double ape = Metrics.medianApe(act.stream().mapToDouble(Double::doubleValue).toArray(),
-                    pred.stream().mapToDouble(Double::doubleValue).toArray());
+            double ape = Metrics.medianApe(actual, pred);
             System.out.printf("linear %s penalty %.0e: validation median APE %.3f %% over %d windows; coef %s%n", kind, lam,
-                    ape, act.size(), Arrays.toString(f.coef));
+                    ape, actual.length, Arrays.toString(f.coef));
             if (ape < bestApe) {
                 bestApe = ape;
                 best = f;
@@ -169,7 +179,11 @@ final class LinearForecaster implements BandwidthEval.Predictor {
 
     @Override
     public float[][] predictWithStep(float[][][] windows, double[] stepSeconds) {
-        float[][] bp = base == null ? null : base.predictWithStep(windows, stepSeconds);
+        return predict(windows, stepSeconds, base == null ? null : base.predictWithStep(windows, stepSeconds));
+    }
+
+    /** {@link #predictWithStep} given the base model's forecasts {@code bp} of the same windows (null without one). */
+    private float[][] predict(float[][][] windows, double[] stepSeconds, float[][] bp) {
         float[][] out = new float[windows.length][5];
         for (int i = 0; i < windows.length; i++) {
             float[][] win = windows[i];
