@@ -6,6 +6,7 @@ import io.dwcp.models.eval.DegradationComparison;
 import io.dwcp.models.eval.DegradationProtocol;
 import io.dwcp.models.serving.DegradationForecaster;
 import io.dwcp.models.serving.ModelArtifact;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,10 +26,14 @@ final class DegradationEvaluation {
 
     static final int BOOTSTRAP = 300;
     static final long SEED = 19;
+    /** The shortest trace the protocol asks on: one window and the horizon after it. */
+    static final int MIN_STEPS = DegradationProtocol.WINDOW + DegradationProtocol.HORIZON;
 
     static Map<String, Object> run(Path dir, Path modelDir, int factor) throws Exception {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--degradation " + dir + ": not a folder");
         List<LinkSeries> series = Traces.folder(dir);
         List<double[]> bw = new ArrayList<>();
+        int usable = 0;
         for (LinkSeries s0 : series) {
             LinkSeries s = Traces.resample(s0, factor, 0);
             double[] v = new double[s.rows().length];
@@ -36,6 +41,13 @@ final class DegradationEvaluation {
                 v[t] = s.rows()[t][0];
             }
             bw.add(v);
+            if (v.length >= MIN_STEPS) usable++;
+        }
+        // The protocol skips shorter traces; with none left every figure would be NaN, not an answer.
+        if (usable == 0) {
+            throw new IllegalArgumentException("--degradation " + dir + ": no trace of at least " + MIN_STEPS
+                    + " steps (after --resample " + factor + ") among its " + series.size()
+                    + " files of <t_s>\\t<Mbps> lines");
         }
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("mode", "degradation");
