@@ -22,9 +22,10 @@ import java.util.Map;
 
 /**
  * {@code evaluate}: runs a model on data it was not trained on and prints a comparison table; the last
- * line is machine-readable JSON. Two modes: {@code --traces} (forecaster vs last value, harmonic mean of 5 and
+ * line is machine-readable JSON. Three modes: {@code --traces} (forecaster vs last value, harmonic mean of 5 and
  * EWMA, the {@code OnlineArbiter}'s served forecast and the {@code IntervalCalibrator}'s interval; per trace and
- * pooled in {@code overall}) and {@code --nab} (univariate latency autoencoder on NAB series).
+ * pooled in {@code overall}), {@code --nab} (univariate latency autoencoder on NAB series) and {@code --degradation}
+ * (degradation forecaster vs trend and distance to floor, {@link DegradationEvaluation}).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate on held-out data; last output line is JSON.")
