@@ -69,16 +69,28 @@ final class LinearForecaster implements BandwidthEval.Predictor {
         return Math.log((Math.max(0, a) + 1e-9) / (Math.max(0, b) + 1e-9));
     }
 
+    /** A series' windows, their step lengths and the base model's forecasts of them (null without a base). */
+    private record Windows(float[][][] wins, double[] steps, float[][] base) {
+        /** Null for a series shorter than one window and its next step. */
+        static Windows of(LinkSeries s, BandwidthEval.Predictor base) {
+            int n = s.length() - W;
+            if (n <= 0) return null;
+            float[][][] wins = BandwidthTrainer.allWindows(s);
+            double[] dt = new double[n];
+            Arrays.fill(dt, s.stepSeconds());
+            return new Windows(wins, dt, base == null ? null : base.predictWithStep(wins, dt));
+        }
+    }
+
     /** Feature rows and targets {@code ln(next / last)} (clipped ±4) of every window with a positive next and last. */
     static List<double[]> rows(String kind, List<LinkSeries> series, BandwidthEval.Predictor base) {
         List<double[]> out = new ArrayList<>();
         for (LinkSeries s : series) {
-            int n = s.length() - W;
-            if (n <= 0) continue;
-            float[][][] wins = BandwidthTrainer.allWindows(s);
-            double[] dt = new double[n];
-            Arrays.fill(dt, s.stepSeconds());
-            float[][] p = base == null ? null : base.predictWithStep(wins, dt);
+            Windows w = Windows.of(s, base);
+            if (w == null) continue;
+            int n = w.steps.length;
+            float[][][] wins = w.wins;
+            float[][] p = w.base;
             for (int i = 0; i < n; i++) {
                 double next = s.rows()[i + W][0], last = wins[i][W - 1][0];
                 if (next <= 0 || last <= 0) continue;
@@ -141,20 +153,13 @@ final class LinearForecaster implements BandwidthEval.Predictor {
         List<LinkSeries> val = valTraces.isEmpty() ? valLinks : valTraces;
         // The validation windows and the base model's forecasts of them do not depend on the penalty: built once,
         // not once per penalty (for shrink, each pass reran the LSTM over every validation window).
-        List<float[][][]> valWins = new ArrayList<>();
-        List<double[]> valSteps = new ArrayList<>();
-        List<float[][]> valBase = new ArrayList<>();
+        List<Windows> valWins = new ArrayList<>();
         List<Double> act = new ArrayList<>();
         for (LinkSeries s : val) {
-            int n = s.length() - W;
-            if (n <= 0) continue;
-            float[][][] wins = BandwidthTrainer.allWindows(s);
-            double[] dt = new double[n];
-            Arrays.fill(dt, s.stepSeconds());
-            valWins.add(wins);
-            valSteps.add(dt);
-            valBase.add(base == null ? null : base.predictWithStep(wins, dt));
-            for (int i = 0; i < n; i++) act.add(s.rows()[i + W][0]);
+            Windows w = Windows.of(s, base);
+            if (w == null) continue;
+            valWins.add(w);
+            for (int i = 0; i < w.steps.length; i++) act.add(s.rows()[i + W][0]);
         }
         double[] actual = act.stream().mapToDouble(Double::doubleValue).toArray();
         LinearForecaster best = null;
@@ -163,8 +168,8 @@ final class LinearForecaster implements BandwidthEval.Predictor {
             LinearForecaster f = new LinearForecaster(kind, fitL1(rows, width(kind), lam, kind.equals("ridge")), base, lam);
             double[] pred = new double[actual.length];
             int k = 0;
-            for (int j = 0; j < valWins.size(); j++) {
-                for (float[] p : f.predict(valWins.get(j), valSteps.get(j), valBase.get(j))) pred[k++] = p[0];
+            for (Windows w : valWins) {
+                for (float[] p : f.predict(w.wins, w.steps, w.base)) pred[k++] = p[0];
             }
             double ape = Metrics.medianApe(actual, pred);
             System.out.printf("linear %s penalty %.0e: validation median APE %.3f %% over %d windows; coef %s%n", kind, lam,
