@@ -6,7 +6,6 @@ import io.dwcp.models.eval.DegradationComparison;
 import io.dwcp.models.eval.DegradationProtocol;
 import io.dwcp.models.serving.DegradationForecaster;
 import io.dwcp.models.serving.ModelArtifact;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +29,7 @@ final class DegradationEvaluation {
     static final int MIN_STEPS = DegradationProtocol.WINDOW + DegradationProtocol.HORIZON;
 
     static Map<String, Object> run(Path dir, Path modelDir, int factor) throws Exception {
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--degradation " + dir + ": not a folder");
+        EvaluateCommand.requireFolder("--degradation", dir);
         List<LinkSeries> series = Traces.folder(dir);
         List<double[]> bw = new ArrayList<>();
         int usable = 0;
@@ -44,11 +43,8 @@ final class DegradationEvaluation {
             if (v.length >= MIN_STEPS) usable++;
         }
         // The protocol skips shorter traces; with none left every figure would be NaN, not an answer.
-        if (usable == 0) {
-            throw new IllegalArgumentException("--degradation " + dir + ": no trace of at least " + MIN_STEPS
-                    + " steps (after --resample " + factor + ") among its " + series.size()
-                    + " files of <t_s>\\t<Mbps> lines");
-        }
+        EvaluateCommand.requireUsable("--degradation", dir, usable, "trace of at least " + MIN_STEPS + " steps (after --resample "
+                + factor + ")", series.size(), EvaluateCommand.TRACE_FILES);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("mode", "degradation");
         res.put("series", bw.size());

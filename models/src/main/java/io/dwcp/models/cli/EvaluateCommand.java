@@ -3,6 +3,7 @@ package io.dwcp.models.cli;
 import io.dwcp.models.data.LinkSeries;
 import io.dwcp.models.data.NabSeries;
 import io.dwcp.models.data.Traces;
+import io.dwcp.models.nets.ForecasterNet;
 import io.dwcp.models.report.Report;
 import io.dwcp.models.serving.BandwidthForecaster;
 import io.dwcp.models.serving.ModelArtifact;
@@ -30,6 +31,10 @@ import java.util.Map;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate on held-out data; last output line is JSON.")
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
+    /** A window and the step after it: the least {@link BandwidthEval} forecasts on. */
+    static final int MIN_TRACE_STEPS = ForecasterNet.WINDOW + 1;
+    static final String TRACE_FILES = "files of <t_s>\\t<Mbps> lines";
+
     @Option(names = "--model-dir", description = "Bandwidth artifact folder (default: the embedded default).")
     Path modelDir;
 
@@ -74,13 +79,24 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     }
 
     private Map<String, Object> traces() throws Exception {
-        List<LinkSeries> series = Traces.folder(traces);
-        if (factor > 1) series = io.dwcp.models.train.BandwidthTrainer.resampled(series, new int[] {factor});
+        requireFolder("--traces", traces);
+        List<LinkSeries> files = Traces.folder(traces);
+        // BandwidthEval skips a trace without a whole window and a next step; with none left there is no table.
+        List<LinkSeries> series = new ArrayList<>();
+        for (LinkSeries s : files) {
+            LinkSeries r = Traces.resample(s, factor, 0);
+            if (r.length() >= MIN_TRACE_STEPS) series.add(r);
+        }
+        requireUsable("--traces", traces, series.size(), "trace of at least " + MIN_TRACE_STEPS + " steps (after --resample "
+                + factor + ")", files.size(), TRACE_FILES);
         List<BandwidthEval.Row> rows;
         try (BandwidthForecaster f = modelDir == null ? BandwidthForecaster.loadDefault()
                 : new BandwidthForecaster(ModelArtifact.load(modelDir))) {
             rows = BandwidthEval.compare(f, series);
         }
+        // APE is undefined at a zero actual, so traces of zeros alone leave nothing to score.
+        requireUsable("--traces", traces, rows.size(), "trace with a non-zero throughput after its first "
+                + ForecasterNet.WINDOW + " steps", files.size(), TRACE_FILES);
         System.out.printf("%-56s %7s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %6s %6s%n", "trace", "windows", "model Md",
                 "last Md", "hm5 Md", "ewma Md", "served Md", "model M", "last M", "hm5 M", "ewma M", "served M", "cover",
                 "width");
@@ -110,7 +126,16 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         if (windows == null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--nab needs --windows");
         }
-        List<NabSeries> series = NabSeries.folder(nab, windows);
+        requireFolder("--nab", nab);
+        if (!Files.isRegularFile(windows)) throw new IllegalArgumentException("--windows " + windows + ": not a file");
+        List<NabSeries> files = NabSeries.folder(nab, windows);
+        List<NabSeries> series = new ArrayList<>();
+        for (NabSeries s : files) {
+            if (s.length() >= UnivariateLatency.MIN_POINTS) series.add(s);
+            else System.out.printf("skipped %s: %d points, fewer than %d%n", s.name(), s.length(), UnivariateLatency.MIN_POINTS);
+        }
+        requireUsable("--nab", nab, series.size(), "series of at least " + UnivariateLatency.MIN_POINTS + " points",
+                files.size(), ".csv files");
         TrainConfig cfg = new TrainConfig(seed, epochs, Files.createTempDirectory("dwcp-nab-"), null, null, 0.98, 1.0, 1, false);
         List<UnivariateLatency.Outcome> outs = new ArrayList<>();
         System.out.printf("%-40s %7s %8s %7s %8s %12s %9s %7s%n", "series", "points", "windows", "caught", "false al",
@@ -142,6 +167,21 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         System.out.printf("%-40s %7d %8d %7d %8d %12.3f %9.3f %7.3f%n", "overall", pts, w, c, fa, 1000.0 * fa / pts,
                 precSum / series.size(), w == 0 ? Double.NaN : (double) c / w);
         return res;
+    }
+
+    /** The input a mode names is a folder: otherwise an error naming the option (not a bare NoSuchFileException). */
+    static void requireFolder(String option, Path dir) {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + " " + dir + ": not a folder");
+    }
+
+    /**
+     * At least one of the {@code files} in the folder is long enough for the mode: otherwise its tables would be
+     * NaN (or it would fail on an empty list), which reads as a result rather than as a wrong folder.
+     */
+    static void requireUsable(String option, Path dir, int usable, String need, int files, String kind) {
+        if (usable == 0) {
+            throw new IllegalArgumentException(option + " " + dir + ": no " + need + " among its " + files + " " + kind);
+        }
     }
 
     static String trunc(String s, int n) {

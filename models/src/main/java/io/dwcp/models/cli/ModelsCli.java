@@ -21,14 +21,19 @@ public final class ModelsCli implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
+    /** The command line {@link #main} runs: an exception from a command is printed and exits 2. */
+    static CommandLine commandLine() {
+        return new CommandLine(new ModelsCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("error: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return 2;
+        });
+    }
+
     public static void main(String[] args) {
         int rc;
         try {
-            rc = new CommandLine(new ModelsCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                cmd.getErr().println("error: " + ex);
-                ex.printStackTrace(cmd.getErr());
-                return 2;
-            }).execute(args);
+            rc = commandLine().execute(args);
         } catch (NoClassDefFoundError e) {
             // The edge package (issue 16) leaves TensorFlow out: training and evaluation cannot run there.
             if (e.getMessage() == null || !e.getMessage().startsWith("org/tensorflow/")) {

@@ -30,6 +30,10 @@ public final class UnivariateLatency {
 
     public static final double PROBATION = 0.15, MARGIN = 1.5;
     public static final AutoencoderNet.Shape SHAPE = new AutoencoderNet.Shape(30, 1, 16, 8, 8);
+    /** The shortest probationary period: a few windows to fit and validate on even for a short series. */
+    static final int MIN_PROBATION = SHAPE.window() + 10;
+    /** The shortest series {@link #train} and {@link #evaluate} accept: the probationary period and one point to score. */
+    public static final int MIN_POINTS = MIN_PROBATION + 1;
 
     /** Per-series outcome. */
     public record Outcome(String series, int points, int windows, int caught, int falseAlarms, double falseAlarmsPer1000,
@@ -52,7 +56,7 @@ public final class UnivariateLatency {
     /** Trains on the probationary period, exports to {@code dir}, and returns the artifact folder. */
     public static Path train(NabSeries s, Path dir, TrainConfig cfg) throws Exception {
         int w = SHAPE.window();
-        int prob = Math.max(w + 10, (int) (s.length() * PROBATION));
+        int prob = Math.max(MIN_PROBATION, (int) (s.length() * PROBATION));
         List<float[][]> wins = new ArrayList<>();
         for (int t = 0; t + w <= prob; t++) wins.add(window(s, t));
         int cut = (int) (wins.size() * 0.8);
@@ -93,7 +97,7 @@ public final class UnivariateLatency {
     /** Scores every point after the probationary period and compares alarms with the labelled windows. */
     public static Outcome evaluate(NabSeries s, Path artifact) throws Exception {
         int w = SHAPE.window();
-        int prob = Math.max(w + 10, (int) (s.length() * PROBATION));
+        int prob = Math.max(MIN_PROBATION, (int) (s.length() * PROBATION));
         double[] err = new double[s.length()];
         boolean[] alarm = new boolean[s.length()];
         double thr;
