@@ -1,5 +1,10 @@
 package io.dwcp.models.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.dwcp.models.data.LinkSeries;
 import io.dwcp.models.data.NabSeries;
 import io.dwcp.models.data.Traces;
@@ -7,13 +12,13 @@ import io.dwcp.models.nets.ForecasterNet;
 import io.dwcp.models.report.Report;
 import io.dwcp.models.serving.BandwidthForecaster;
 import io.dwcp.models.serving.ModelArtifact;
-import io.dwcp.models.serving.ModelMetadata;
 import io.dwcp.models.train.BandwidthEval;
 import io.dwcp.models.train.TrainConfig;
 import io.dwcp.models.train.UnivariateLatency;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +28,14 @@ import java.util.Map;
 
 /**
  * {@code evaluate}: runs a model on data it was not trained on and prints a comparison table; the last
- * line is machine-readable JSON. Three modes: {@code --traces} (forecaster vs last value, harmonic mean of 5 and
+ * line is machine-readable JSON ({@link #JSON}: an undefined or infinite figure is null). Three modes: {@code --traces} (forecaster vs last value, harmonic mean of 5 and
  * EWMA, the {@code OnlineArbiter}'s served forecast and the {@code IntervalCalibrator}'s interval; per trace and
  * pooled in {@code overall}), {@code --nab} (univariate latency autoencoder on NAB series) and {@code --degradation}
  * (degradation forecaster vs trend and distance to floor, {@link DegradationEvaluation}).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate on held-out data; last output line is JSON.")
+        description = "Evaluate on held-out data; last output line is JSON, with null for a figure that is "
+                + "undefined on the data (NaN) or infinite.")
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
     /** A window and the step after it: the least {@link BandwidthEval} forecasts on. */
     static final int MIN_TRACE_STEPS = ForecasterNet.WINDOW + 1;
@@ -61,7 +67,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
-    @Option(names = "--output", description = "Also write the result JSON here.")
+    @Option(names = "--output", description = "Also write the result JSON here (indented; undefined figures null).")
     Path output;
 
     @Override
@@ -72,10 +78,54 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         }
         Map<String, Object> result = traces != null ? traces()
                 : degradation != null ? DegradationEvaluation.run(degradation, modelDir, factor) : nab();
-        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result);
-        if (output != null) Files.writeString(output, ModelMetadata.json().writeValueAsString(result));
-        System.out.println(json);
+        if (output != null) Files.writeString(output, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        System.out.println(JSON.writeValueAsString(result));
         return 0;
+    }
+
+    /**
+     * The writer of evaluate's JSON (last line and {@code --output}). A figure that is undefined on the data (a ratio
+     * over zero, an AUC without both classes: NaN) or infinite is written as null: JSON has no such numbers, and
+     * Jackson's default, the strings "NaN" and "Infinity", reads as text to any consumer expecting a number.
+     */
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("evaluate-non-finite-as-null")
+            .addSerializer(Double.class, new StdSerializer<>(Double.class) {
+                @Override
+                public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+                    number(g, v);
+                }
+            })
+            .addSerializer(Float.class, new StdSerializer<>(Float.class) {
+                @Override
+                public void serialize(Float v, JsonGenerator g, SerializerProvider p) throws IOException {
+                    number(g, v);
+                }
+            })
+            .addSerializer(double[].class, new StdSerializer<>(double[].class) {
+                @Override
+                public void serialize(double[] v, JsonGenerator g, SerializerProvider p) throws IOException {
+                    g.writeStartArray(v, v.length);
+                    for (double x : v) number(g, x);
+                    g.writeEndArray();
+                }
+            })
+            .addSerializer(float[].class, new StdSerializer<>(float[].class) {
+                @Override
+                public void serialize(float[] v, JsonGenerator g, SerializerProvider p) throws IOException {
+                    g.writeStartArray(v, v.length);
+                    for (float x : v) number(g, x);
+                    g.writeEndArray();
+                }
+            }));
+
+    private static void number(JsonGenerator g, double v) throws IOException {
+        if (Double.isFinite(v)) g.writeNumber(v);
+        else g.writeNull();
+    }
+
+    private static void number(JsonGenerator g, float v) throws IOException {
+        if (Float.isFinite(v)) g.writeNumber(v);
+        else g.writeNull();
     }
 
     private Map<String, Object> traces() throws Exception {
