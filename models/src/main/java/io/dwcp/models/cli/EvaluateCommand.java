@@ -1,13 +1,10 @@
 package io.dwcp.models.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.dwcp.models.data.LinkSeries;
 import io.dwcp.models.data.NabSeries;
 import io.dwcp.models.data.Traces;
+import io.dwcp.models.json.Json;
 import io.dwcp.models.nets.ForecasterNet;
 import io.dwcp.models.report.Report;
 import io.dwcp.models.serving.BandwidthForecaster;
@@ -18,7 +15,6 @@ import io.dwcp.models.train.UnivariateLatency;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,50 +79,8 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         return 0;
     }
 
-    /**
-     * The writer of evaluate's JSON (last line and {@code --output}). A figure that is undefined on the data (a ratio
-     * over zero, an AUC without both classes: NaN) or infinite is written as null: JSON has no such numbers, and
-     * Jackson's default, the strings "NaN" and "Infinity", reads as text to any consumer expecting a number.
-     */
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("evaluate-non-finite-as-null")
-            .addSerializer(Double.class, new StdSerializer<>(Double.class) {
-                @Override
-                public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-                    number(g, v);
-                }
-            })
-            .addSerializer(Float.class, new StdSerializer<>(Float.class) {
-                @Override
-                public void serialize(Float v, JsonGenerator g, SerializerProvider p) throws IOException {
-                    number(g, v);
-                }
-            })
-            .addSerializer(double[].class, new StdSerializer<>(double[].class) {
-                @Override
-                public void serialize(double[] v, JsonGenerator g, SerializerProvider p) throws IOException {
-                    g.writeStartArray(v, v.length);
-                    for (double x : v) number(g, x);
-                    g.writeEndArray();
-                }
-            })
-            .addSerializer(float[].class, new StdSerializer<>(float[].class) {
-                @Override
-                public void serialize(float[] v, JsonGenerator g, SerializerProvider p) throws IOException {
-                    g.writeStartArray(v, v.length);
-                    for (float x : v) number(g, x);
-                    g.writeEndArray();
-                }
-            }));
-
-    private static void number(JsonGenerator g, double v) throws IOException {
-        if (Double.isFinite(v)) g.writeNumber(v);
-        else g.writeNull();
-    }
-
-    private static void number(JsonGenerator g, float v) throws IOException {
-        if (Float.isFinite(v)) g.writeNumber(v);
-        else g.writeNull();
-    }
+    /** The writer of evaluate's JSON (last line and {@code --output}): the module's policy, {@link Json}. */
+    static final ObjectMapper JSON = Json.mapper();
 
     private Map<String, Object> traces() throws Exception {
         requireFolder("--traces", traces);

@@ -178,7 +178,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         };
     }
 
-    private void writeSummary(List<TrainResult> results, Map<String, String> failures, double secs, boolean allMet)
+    void writeSummary(List<TrainResult> results, Map<String, String> failures, double secs, boolean allMet)
             throws Exception {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("training_session", "dwcp_models_seed" + seed + "_" + Instant.now());

@@ -1,6 +1,6 @@
 package io.dwcp.models.history;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dwcp.models.json.Json;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -92,7 +92,7 @@ public final class HistoryWriter implements AutoCloseable {
             kinds.add(Map.of("model", s.model(), "features", s.features()));
         }
         h.put("kinds", kinds);
-        return new ObjectMapper().writeValueAsBytes(h);
+        return Json.mapper().writeValueAsBytes(h);
     }
 
     /** Appends one block of {@code rows} of one kind (a {@link HistoryFormat#KINDS} model name). */

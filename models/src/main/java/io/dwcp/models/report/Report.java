@@ -1,7 +1,7 @@
 package io.dwcp.models.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dwcp.models.json.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import java.util.Map;
  * with the PNG plots listed. Mutable builder; not thread-safe (one per trainer run).
  */
 public final class Report {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.indentedMapper();
 
     private final Map<String, Object> root = new LinkedHashMap<>();
     private final StringBuilder md = new StringBuilder();

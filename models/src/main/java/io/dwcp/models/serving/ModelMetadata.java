@@ -3,8 +3,8 @@ package io.dwcp.models.serving;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dwcp.models.features.Scaler;
+import io.dwcp.models.json.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ import java.util.Map;
  * @param scaler      input scaler, applied by the serving classes to raw values
  * @param targetScaler output scaler (forecaster) or null
  * @param thresholds  named thresholds (e.g. {@code anomaly}) chosen on validation data
- * @param metrics     held-out test metrics
+ * @param metrics     held-out test metrics (a figure that was NaN or infinite is null, {@link Json})
  * @param targetSpec  the targets the metrics are judged against
  * @param targetMet   whether every target was met on the test split
  * @param modelFile   file or directory name of the model next to metadata.json
@@ -42,8 +42,9 @@ public record ModelMetadata(String name, String version, String trainedAt, long 
 
     public static final String FILE = "metadata.json";
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = Json.indentedMapper();
 
+    /** The indented mapper of {@link Json}, shared: do not reconfigure it. */
     public static ObjectMapper json() {
         return JSON;
     }
@@ -60,7 +61,8 @@ public record ModelMetadata(String name, String version, String trainedAt, long 
     public double threshold(String key) {
         Double v = thresholds == null ? null : thresholds.get(key);
         if (v == null) {
-            throw new IllegalStateException("model " + name + " has no threshold '" + key + "'");
+            // Null also when training chose a NaN or infinite one: metadata.json writes those as null (Json).
+            throw new IllegalStateException("model " + name + " has no threshold '" + key + "' (absent, or null: not a finite number)");
         }
         return v;
     }

@@ -253,7 +253,7 @@ public final class BandwidthStudy {
             all.put("seed", cfg.seed());
             all.put("epochs", cfg.maxEpochs());
             all.put("runs", results);
-            Files.writeString(out.resolve("study.json"), ModelMetadata.json().writerWithDefaultPrettyPrinter().writeValueAsString(all));
+            writeJson(out.resolve("study.json"), all);
             Files.writeString(out.resolve("study.md"), md.toString());
         }
         Map<String, Object> all = new LinkedHashMap<>();
@@ -353,7 +353,7 @@ public final class BandwidthStudy {
         Path json = dir.resolve("report.json");
         Map<String, Object> r = ModelMetadata.json().readValue(json.toFile(), Map.class);
         r.put("generalisation", study);
-        Files.writeString(json, ModelMetadata.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        writeJson(json, r);
         Path md = dir.resolve("report.md");
         String text = Files.readString(md);
         int at = text.indexOf(SECTION);
@@ -368,6 +368,11 @@ public final class BandwidthStudy {
                 + "points of 0.8; served MdAPE and MAPE both <= the best baseline's. Old model = the forecaster shipped before issue 14 (trained on half of these traces, "
                 + "so on some test rows it is not held out).\n\n" + table;
         Files.writeString(md, text + "\n");
+    }
+
+    /** study.json, and report.json with the study added: indented, a NaN or infinite figure null ({@link io.dwcp.models.json.Json}). */
+    static void writeJson(Path file, Object value) throws java.io.IOException {
+        Files.writeString(file, ModelMetadata.json().writeValueAsString(value));
     }
 
     static String yn(boolean b) {
