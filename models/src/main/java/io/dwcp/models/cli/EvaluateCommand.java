@@ -33,6 +33,9 @@ import java.util.Map;
         description = "Evaluate on held-out data; last output line is JSON, with null for a figure that is "
                 + "undefined on the data (NaN) or infinite.")
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** A window and the step after it: the least {@link BandwidthEval} forecasts on. */
     static final int MIN_TRACE_STEPS = ForecasterNet.WINDOW + 1;
     static final String TRACE_FILES = "files of <t_s>\\t<Mbps> lines";
@@ -69,7 +72,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     @Override
     public Integer call() throws Exception {
         if ((traces != null ? 1 : 0) + (nab != null ? 1 : 0) + (degradation != null ? 1 : 0) != 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give exactly one of --traces, --nab or --degradation");
         }
         Map<String, Object> result = traces != null ? traces()
@@ -128,7 +131,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
 
     private Map<String, Object> nab() throws Exception {
         if (windows == null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--nab needs --windows");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nab needs --windows");
         }
         requireFolder("--nab", nab);
         if (!Files.isRegularFile(windows)) throw new IllegalArgumentException("--windows " + windows + ": not a file");

@@ -32,6 +32,9 @@ import java.util.concurrent.Future;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train models; exits 1 when any model misses its target.")
 public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--models", split = ",", defaultValue = "bandwidth,compression,reliability,latency",
             description = "Comma-separated: bandwidth, compression, reliability, latency, degradation (default: the first four), "
                     + "or latency-univariate with --data-path <timestamp,value csv>.")
@@ -105,7 +108,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                 case "reliability" -> new ReliabilityTrainer();
                 case "latency" -> new LatencyTrainer();
                 case "degradation" -> new DegradationTrainer(degradationTestFamily, degradationVersion, degradationStack);
-                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "unknown model '" + m + "' in --models; expected bandwidth, compression, reliability, latency, degradation, latency-univariate");
             });
         }
@@ -157,7 +160,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
      */
     private ModelTrainer univariate() {
         if (dataPath == null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--models latency-univariate needs --data-path <timestamp,value csv>");
         }
         return new ModelTrainer() {
