@@ -46,9 +46,18 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     @Option(names = "--traces", description = "Folder of <t_s>\\t<Mbps> traces: forecaster comparison.")
     Path traces;
 
-    @Option(names = "--resample", defaultValue = "1",
-            description = "Aggregate each trace to this many times its step (mean throughput) before evaluating.")
     int factor;
+
+    /** Checked here, at parsing, so the error names the option rather than {@code Traces.resample}'s arguments. */
+    @Option(names = "--resample", defaultValue = "1", paramLabel = "N",
+            description = "Aggregate each trace to N (>= 1) times its step (mean throughput) before evaluating (default ${DEFAULT-VALUE}).")
+    void resample(int n) {
+        if (n < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--resample must be at least 1 (steps aggregated into one), got " + n);
+        }
+        factor = n;
+    }
 
     @Option(names = "--degradation", description = "Folder of <t_s>\\t<Mbps> traces: degradation forecaster vs trend and "
             + "distance to floor (issue 19 protocol); --model-dir then names a degradation artifact.")

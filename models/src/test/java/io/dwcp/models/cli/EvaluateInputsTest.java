@@ -91,6 +91,20 @@ class EvaluateInputsTest {
                 "--traces " + zeros + ": no trace with a non-zero throughput after its first 10 steps among its 1 files of <t_s>\\t<Mbps> lines");
     }
 
+    /** --resample below 1 is refused at parsing, naming the option, in every mode that resamples. */
+    @Test
+    void resampleBelowOne() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("traces"));
+        writeSteps(dir.resolve("a.txt"), 60);
+        for (String mode : new String[] {"--traces", "--degradation"}) {
+            for (String n : new String[] {"0", "-3"}) {
+                Run r = evaluate("evaluate", mode, dir.toString(), "--resample", n);
+                assertError(r, "--resample must be at least 1 (steps aggregated into one), got " + n);
+                assertEquals("", r.out(), "nothing evaluated");
+            }
+        }
+    }
+
     /** A short trace beside a usable one is left out, as before; the usable one is scored. */
     @Test
     @Timeout(60)
