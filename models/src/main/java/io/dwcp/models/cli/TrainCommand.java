@@ -1,5 +1,6 @@
 package io.dwcp.models.cli;
 
+import io.dwcp.models.data.NabSeries;
 import io.dwcp.models.report.Report;
 import io.dwcp.models.train.BandwidthTrainer;
 import io.dwcp.models.train.CompressionTrainer;
@@ -10,6 +11,7 @@ import io.dwcp.models.train.Progress;
 import io.dwcp.models.train.ReliabilityTrainer;
 import io.dwcp.models.train.TrainConfig;
 import io.dwcp.models.train.TrainResult;
+import io.dwcp.models.train.UnivariateLatency;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -157,11 +159,21 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     /**
      * Univariate latency mode on the {@code timestamp,value} series given by --data-path: trains on its
      * probationary first 15% (no labels) and writes {@code latency_univariate/}. No target: reported as met.
+     * The series is read and checked here, before any model trains: one too short to train on is an error naming
+     * the option ({@code evaluate --nab} skips such a series among others; here it is the only one).
      */
-    private ModelTrainer univariate() {
+    private ModelTrainer univariate() throws java.io.IOException {
         if (dataPath == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--models latency-univariate needs --data-path <timestamp,value csv>");
+        }
+        if (!Files.isRegularFile(dataPath)) {
+            throw new IllegalArgumentException("--data-path " + dataPath + ": not a file (latency-univariate takes one timestamp,value csv)");
+        }
+        NabSeries s = NabSeries.read(dataPath);
+        if (s.length() < UnivariateLatency.MIN_POINTS) {
+            throw new IllegalArgumentException("--data-path " + dataPath + ": " + s.length() + " points, fewer than the "
+                    + UnivariateLatency.MIN_POINTS + " latency-univariate needs (its probationary period and one point to score)");
         }
         return new ModelTrainer() {
             @Override
@@ -172,8 +184,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             @Override
             public TrainResult train(TrainConfig cfg, Progress progress) throws Exception {
                 long t0 = System.nanoTime();
-                io.dwcp.models.data.NabSeries s = io.dwcp.models.data.NabSeries.read(cfg.dataPath());
-                Path dir = io.dwcp.models.train.UnivariateLatency.train(s, cfg.outputDir().resolve("latency_univariate"), cfg);
+                Path dir = UnivariateLatency.train(s, cfg.outputDir().resolve("latency_univariate"), cfg);
                 double thr = io.dwcp.models.serving.ModelArtifact.load(dir).metadata().threshold("anomaly");
                 return new TrainResult(name(), dir, true, Map.of("threshold", thr, "points", s.length()), Map.of(),
                         (System.nanoTime() - t0) / 1e9, "trained on " + s.name() + ", threshold " + fmt(thr));

@@ -55,6 +55,7 @@ public final class UnivariateLatency {
 
     /** Trains on the probationary period, exports to {@code dir}, and returns the artifact folder. */
     public static Path train(NabSeries s, Path dir, TrainConfig cfg) throws Exception {
+        requireLength(s);
         int w = SHAPE.window();
         int prob = Math.max(MIN_PROBATION, (int) (s.length() * PROBATION));
         List<float[][]> wins = new ArrayList<>();
@@ -94,8 +95,16 @@ public final class UnivariateLatency {
         return w;
     }
 
+    /** A shorter series has no window to validate on: an error naming it, not an index out of bounds mid-fit. */
+    private static void requireLength(NabSeries s) {
+        if (s.length() < MIN_POINTS) {
+            throw new IllegalArgumentException(s.name() + ": " + s.length() + " points, fewer than " + MIN_POINTS);
+        }
+    }
+
     /** Scores every point after the probationary period and compares alarms with the labelled windows. */
     public static Outcome evaluate(NabSeries s, Path artifact) throws Exception {
+        requireLength(s);
         int w = SHAPE.window();
         int prob = Math.max(MIN_PROBATION, (int) (s.length() * PROBATION));
         double[] err = new double[s.length()];

@@ -3,10 +3,12 @@ package io.dwcp.models.cli;
 import static io.dwcp.models.cli.EvaluateInputsTest.assertError;
 import static io.dwcp.models.cli.EvaluateInputsTest.evaluate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,6 +48,25 @@ class ModelsCliErrorsTest {
         assertError(evaluate("evaluate"), "give exactly one of --traces, --nab or --degradation");
         assertError(evaluate("train", "--output-dir", tmp.toString(), "--models", "latency-univariate"),
                 "--models latency-univariate needs --data-path <timestamp,value csv>");
+    }
+
+    /**
+     * train --models latency-univariate on a series shorter than a probationary period and a point to score: an error
+     * naming the option, the file and the minimum before anything trains (an ArrayIndexOutOfBoundsException before).
+     */
+    @Test
+    void univariateSeriesTooShortOrMissing() throws Exception {
+        Path csv = tmp.resolve("short.csv");
+        EvaluateInputsTest.writeNab(csv, 40);
+        Path out = tmp.resolve("out");
+        assertError(evaluate("train", "--models", "latency-univariate", "--data-path", csv.toString(), "--output-dir", out.toString()),
+                "--data-path " + csv + ": 40 points, fewer than the 41 latency-univariate needs (its probationary period and one point to score)");
+        assertFalse(Files.exists(out.resolve("latency_univariate")), "nothing trained");
+        assertFalse(Files.exists(out.resolve("summary.json")), "no summary of a run that did not start");
+
+        Path missing = tmp.resolve("nowhere.csv");
+        assertError(evaluate("train", "--models", "latency-univariate", "--data-path", missing.toString(), "--output-dir", out.toString()),
+                "--data-path " + missing + ": not a file (latency-univariate takes one timestamp,value csv)");
     }
 
     @Command(name = "boom")
