@@ -10,11 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dwcp.models.serving.DegradationStack;
 import io.dwcp.models.serving.ModelArtifact;
 import io.dwcp.models.serving.ModelMetadata;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +21,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code evaluate --degradation} through the CLI on a few synthetic traces written here, with the embedded model. */
 class EvaluateDegradationTest {
@@ -57,26 +51,8 @@ class EvaluateDegradationTest {
         return dir;
     }
 
-    record Run(int rc, String out, String err) {}
-
-    static Run evaluate(String... args) {
-        CommandLine cli = new CommandLine(new ModelsCli());
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            rc = cli.execute(args);
-        } finally {
-            System.setOut(old);
-        }
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString());
-    }
-
     /** The last stdout line, parsed; every figure of every predictor present and finite, at both floors. */
-    static JsonNode json(Run r, List<String> predictors) throws Exception {
+    static JsonNode json(EvaluateInputsTest.Run r, List<String> predictors) throws Exception {
         assertEquals(0, r.rc(), r.err());
         String[] lines = r.out().strip().split("\n");
         JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
@@ -119,7 +95,7 @@ class EvaluateDegradationTest {
     @Test
     @Timeout(120)
     void embeddedModelAgainstTheBaselines() throws Exception {
-        JsonNode j = json(evaluate("evaluate", "--degradation", traces().toString()), List.of("model", "trend", "distance_to_floor"));
+        JsonNode j = json(EvaluateInputsTest.evaluate("evaluate", "--degradation", traces().toString()), List.of("model", "trend", "distance_to_floor"));
         assertFalse(j.has("stack"), "the embedded artifact has no stack");
         assertFalse(j.get("floor_40").has("network"));
     }
@@ -136,7 +112,7 @@ class EvaluateDegradationTest {
         new ModelMetadata(md.name(), "stack-test", md.trainedAt(), md.seed(), md.features(), md.targets(), md.window(),
                 md.scaler(), md.targetScaler(), md.thresholds(), md.metrics(), md.targetSpec(), md.targetMet(), md.modelFile(),
                 params, md.smokeTest()).write(plain.dir().resolve(ModelMetadata.FILE));
-        JsonNode j = json(evaluate("evaluate", "--degradation", traces().toString(), "--model-dir", plain.dir().toString()),
+        JsonNode j = json(EvaluateInputsTest.evaluate("evaluate", "--degradation", traces().toString(), "--model-dir", plain.dir().toString()),
                 List.of("model", "trend", "distance_to_floor", "network"));
         assertEquals("stack-test", j.get("model_version").asText());
         assertTrue(j.get("stack").isObject(), j.toString());
@@ -145,19 +121,19 @@ class EvaluateDegradationTest {
     @Test
     void aMissingOrEmptyFolderIsAClearError() throws Exception {
         Path missing = tmp.resolve("nowhere");
-        Run r = evaluate("evaluate", "--degradation", missing.toString());
+        EvaluateInputsTest.Run r = EvaluateInputsTest.evaluate("evaluate", "--degradation", missing.toString());
         assertNotEquals(0, r.rc());
         assertTrue(r.err().contains("--degradation " + missing + ": not a folder"), r.err());
 
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        r = evaluate("evaluate", "--degradation", empty.toString());
+        r = EvaluateInputsTest.evaluate("evaluate", "--degradation", empty.toString());
         assertNotEquals(0, r.rc());
         assertTrue(r.err().contains("--degradation " + empty + ": no trace of at least 90 steps (after --resample 1) among its 0 files"),
                 r.err());
 
         Path shortOnes = Files.createDirectories(tmp.resolve("short"));
         Files.writeString(shortOnes.resolve("a.txt"), "0\t10\n1\t11\n2\t9\n");
-        r = evaluate("evaluate", "--degradation", shortOnes.toString());
+        r = EvaluateInputsTest.evaluate("evaluate", "--degradation", shortOnes.toString());
         assertNotEquals(0, r.rc());
         assertTrue(r.err().contains("no trace of at least 90 steps (after --resample 1) among its 1 files"), r.err());
     }
