@@ -133,7 +133,6 @@ public record AgentConfig(
      */
     public record Metrics(int maxLinkSeries, int maxLabelChars) {}
 
-    /** Built-in simulator and printing reader. */
     /**
      * Per-thread scheduling (issue 16). {@code latencySliceMicros}: the EEVDF slice asked for the threads a sample's
      * forecast crosses (UDP loop, pipeline, latency-sensitive models' batchers, socket loop), 0 = leave them at the
@@ -141,6 +140,7 @@ public record AgentConfig(
      */
     public record Scheduling(int latencySliceMicros, int jitNice) {}
 
+    /** Built-in simulator and printing reader. */
     public record Demo(boolean enabled, int links, int nodes, int ratePerSecond, boolean print, Duration duration) {}
 
     /** Builds and validates from any key lookup (Micronaut's environment or a test map). */
