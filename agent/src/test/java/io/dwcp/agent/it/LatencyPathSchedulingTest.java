@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.agent.AgentService;
 import io.dwcp.agent.config.AgentConfig;
+import io.dwcp.agent.ops.ProcSched;
 import io.dwcp.agent.spec.BuiltinModels;
 import io.dwcp.jni.NativeThreads;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,22 +28,16 @@ class LatencyPathSchedulingTest {
         try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 String comm;
-                String sched;
                 try {
                     comm = Files.readString(task.resolve("comm")).strip();
-                    sched = Files.readString(task.resolve("sched"));
                 } catch (java.io.IOException gone) {
                     continue;
                 }
                 if (!comm.startsWith("dwcp-")) {
                     continue;
                 }
-                for (String line : sched.split("\n")) {
-                    if (line.startsWith("se.slice")) {
-                        long ns = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                        m.computeIfAbsent(comm.replaceAll("-\\d+-\\d+$", "-N-N"), k -> new java.util.ArrayList<>()).add(ns);
-                    }
-                }
+                ProcSched.slice(task.resolve("sched")).ifPresent(ns -> m.computeIfAbsent(
+                        comm.replaceAll("-\\d+-\\d+$", "-N-N"), k -> new java.util.ArrayList<>()).add(ns));
             }
         }
         return m;
@@ -51,11 +45,8 @@ class LatencyPathSchedulingTest {
 
     @Test
     void theFourHopsOfAForecastAndTheCodecBatcherGetTheShortSlice() throws Exception {
-        AtomicReference<NativeThreads.Outcome> probe = new AtomicReference<>();
-        Thread t = new Thread(() -> probe.set(NativeThreads.requestSlice(100_000)));
-        t.start();
-        t.join();
-        boolean kernelHasSlices = probe.get().applied();
+        NativeThreads.Outcome probe = ProcSched.probe();
+        boolean kernelHasSlices = probe.applied();
 
         Path dir = Files.createTempDirectory("dwcp-sched");
         Path sock = dir.resolve("agent.sock");
@@ -70,7 +61,7 @@ class LatencyPathSchedulingTest {
             c.reply("s");
             double threads = reg.get("dwcp.scheduling.latency.threads").gauge().value();
             if (!kernelHasSlices) {
-                assertEquals(0, threads, "no slice on this kernel: " + probe.get().detail());
+                assertEquals(0, threads, "no slice on this kernel: " + probe.detail());
                 return;
             }
             // UDP loop, pipeline, forecaster and codec batchers, socket loop.

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dwcp.agent.config.AgentConfig;
-import io.dwcp.jni.NativeThreads;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,39 +14,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ThreadSchedulingTest {
-    /** se.slice of the calling thread, where the kernel has scheduler debug files. */
-    static OptionalLong slice(Path sched) {
-        try {
-            for (String line : Files.readAllLines(sched)) {
-                if (line.startsWith("se.slice")) {
-                    return OptionalLong.of(Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
-                }
-            }
-        } catch (Exception e) {
-            // no /proc/.../sched on this kernel
-        }
-        return OptionalLong.empty();
-    }
-
-    /** Whether this host grants a 100 µs slice at all (Linux 6.12+ and our C library), asked on a scratch thread. */
-    static boolean kernelHasSlices() throws InterruptedException {
-        AtomicReference<NativeThreads.Outcome> o = new AtomicReference<>();
-        Thread t = new Thread(() -> o.set(NativeThreads.requestSlice(100_000)));
-        t.start();
-        t.join();
-        return o.get().applied();
-    }
-
     @Test
     void aLatencyPathThreadRunsWithTheShortSliceAndIsCountedWhileItRuns() throws Exception {
-        assumeTrue(kernelHasSlices(), "no per-thread slices here");
+        assumeTrue(ProcSched.probe().applied(), "no per-thread slices here");
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         ThreadScheduling s = new ThreadScheduling(new AgentConfig.Scheduling(100, 0), reg);
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<OptionalLong> seen = new AtomicReference<>();
         Thread t = s.latencyThreads("test-latency").newThread(() -> {
-            seen.set(slice(Path.of("/proc/thread-self/sched")));
+            seen.set(ProcSched.slice(Path.of("/proc/thread-self/sched")));
             running.countDown();
             try {
                 release.await();
@@ -68,10 +44,10 @@ class ThreadSchedulingTest {
 
     @Test
     void offLeavesTheThreadAsItWas() throws Exception {
-        OptionalLong base = slice(Path.of("/proc/thread-self/sched"));
+        OptionalLong base = ProcSched.slice(Path.of("/proc/thread-self/sched"));
         AtomicReference<OptionalLong> seen = new AtomicReference<>();
         Thread t = new Thread(new ThreadScheduling(new AgentConfig.Scheduling(0, 0), new SimpleMeterRegistry())
-                .latencyPath(() -> seen.set(slice(Path.of("/proc/thread-self/sched")))));
+                .latencyPath(() -> seen.set(ProcSched.slice(Path.of("/proc/thread-self/sched")))));
         t.start();
         t.join();
         assertEquals(base, seen.get());
