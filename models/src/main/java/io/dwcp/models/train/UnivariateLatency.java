@@ -57,7 +57,7 @@ public final class UnivariateLatency {
     public static Path train(NabSeries s, Path dir, TrainConfig cfg) throws Exception {
         requireLength(s);
         int w = SHAPE.window();
-        int prob = Math.max(MIN_PROBATION, (int) (s.length() * PROBATION));
+        int prob = probation(s);
         List<float[][]> wins = new ArrayList<>();
         for (int t = 0; t + w <= prob; t++) wins.add(window(s, t));
         int cut = (int) (wins.size() * 0.8);
@@ -95,6 +95,11 @@ public final class UnivariateLatency {
         return w;
     }
 
+    /** Points of the probationary period, unlabelled, that training uses and scoring skips: the same in both. */
+    private static int probation(NabSeries s) {
+        return Math.max(MIN_PROBATION, (int) (s.length() * PROBATION));
+    }
+
     /** A shorter series has no window to validate on: an error naming it, not an index out of bounds mid-fit. */
     private static void requireLength(NabSeries s) {
         if (s.length() < MIN_POINTS) {
@@ -106,7 +111,7 @@ public final class UnivariateLatency {
     public static Outcome evaluate(NabSeries s, Path artifact) throws Exception {
         requireLength(s);
         int w = SHAPE.window();
-        int prob = Math.max(MIN_PROBATION, (int) (s.length() * PROBATION));
+        int prob = probation(s);
         double[] err = new double[s.length()];
         boolean[] alarm = new boolean[s.length()];
         double thr;
